@@ -1,0 +1,55 @@
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "fields/field_registry.h"
+
+namespace flowdex::cli {
+namespace {
+
+const char* kind_name(fields::FieldKind k) {
+    switch (k) {
+        case fields::FieldKind::Integer: return "integer";
+        case fields::FieldKind::Float: return "float";
+        case fields::FieldKind::Ip: return "ip";
+        case fields::FieldKind::TermField: return "termfield";
+        case fields::FieldKind::LoTermField: return "lotermfield";
+        case fields::FieldKind::UpTermField: return "uptermfield";
+        case fields::FieldKind::TextField: return "textfield";
+        case fields::FieldKind::Seconds: return "seconds";
+        case fields::FieldKind::Date: return "date";
+        case fields::FieldKind::Boolean: return "boolean";
+    }
+    return "?";
+}
+
+}  // namespace
+
+void add_fields_command(CLI::App& app, FieldsArgs& a) {
+    CLI::App* c = app.add_subcommand("fields", "List every field: expression, db name, kind, friendly name, help");
+    c->add_flag("--json", a.json, "Print a JSON array");
+    c->add_option("-c,--config", a.configFile, "INI config file");
+    c->add_option("-o,--option", a.overrides, "Override a config key: key=value (repeatable)");
+}
+
+int run_fields(const FieldsArgs& a) {
+    fields::FieldRegistry registry;
+    if (a.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& d : registry.all())
+            out.push_back({{"expression", d.expression},
+                           {"db", d.db},
+                           {"kind", kind_name(d.kind)},
+                           {"friendly", d.friendly},
+                           {"help", d.help},
+                           {"group", d.group}});
+        std::cout << out.dump(1) << "\n";
+        return kExitOk;
+    }
+    for (const auto& d : registry.all())
+        std::cout << d.expression << "\t" << d.db << "\t" << kind_name(d.kind) << "\t" << d.friendly << "\t" << d.help
+                  << "\n";
+    return kExitOk;
+}
+
+}  // namespace flowdex::cli

@@ -1,0 +1,38 @@
+#include "decode/layers.h"
+
+namespace flowdex::decode {
+namespace {
+
+// Protocols that make a session of their own without ports: the handler's context is the name.
+PacketRC named_ip(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void* ctx) {
+    p.payloadOffset = offset_of(p, data);
+    p.payloadLen = len;
+    d.finish_ip(p, SessionKind::OtherIp, static_cast<const char*>(ctx));
+    return PacketRC::DoProcess;
+}
+
+PacketRC named_ether(Decoder&, Packet& p, const uint8_t* data, uint32_t len, void* ctx) {
+    p.payloadOffset = offset_of(p, data);
+    p.payloadLen = len;
+    p.kind = SessionKind::Ether;
+    p.kindName = static_cast<const char*>(ctx);
+    return PacketRC::DoProcess;
+}
+
+char kIgmp[] = "igmp";
+char kOspf[] = "ospf";
+char kPim[] = "pim";
+char kVrrp[] = "vrrp";
+char kLldp[] = "lldp";
+
+}  // namespace
+
+void register_other(Decoder& d) {
+    d.set_ip_handler(ipproto::kIgmp, {named_ip, kIgmp, "igmp"});
+    d.set_ip_handler(ipproto::kOspf, {named_ip, kOspf, "ospf"});
+    d.set_ip_handler(ipproto::kPim, {named_ip, kPim, "pim"});
+    d.set_ip_handler(ipproto::kVrrp, {named_ip, kVrrp, "vrrp"});
+    d.set_ether_handler(ethertype::kLldp, {named_ether, kLldp, "lldp"});
+}
+
+}  // namespace flowdex::decode

@@ -1,0 +1,515 @@
+// Arkime's built-in field table: expressions, db names, kinds, storage types and flags as Arkime
+// capture (5.x/6.x) and its viewer's db.pl define them. The facts are Arkime's; the table is ours.
+#include "fields/field_registry.h"
+
+namespace flowdex::fields {
+namespace {
+
+using K = FieldKind;
+using T = FieldType;
+
+constexpr uint32_t kCnt = kFlagCount;
+constexpr uint32_t kEcs = kFlagCount | kFlagEcsCount;
+constexpr uint32_t kFake = kFlagFake;
+
+struct Row {
+    const char* group;
+    K kind;
+    const char* expr;
+    const char* friendly;
+    const char* db;
+    const char* help;
+    T type;
+    uint32_t flags;
+    const char* aliases = "";  // comma-separated
+    const char* category = "";
+};
+
+// clang-format off
+constexpr Row kRows[] = {
+    // ---- general: computed by the session layer (db.pl / packet.c), never stored per field ----
+    {"general", K::Ip, "ip", "All IP fields", "ipall", "Search all ip fields", T::Ip, kFake},
+    {"general", K::Integer, "port", "All port fields", "portall", "Search all port fields", T::Int, kFake},
+    {"general", K::UpTermField, "rir", "All rir fields", "rirall", "Search all rir fields", T::Str, kFake},
+    {"general", K::UpTermField, "country", "All country fields", "geoall", "Search all country fields", T::Str, kFake},
+    {"general", K::TermField, "asn", "All ASN fields", "asnall", "Search all ASN fields", T::Str, kFake},
+    {"general", K::LoTermField, "host", "All Host fields", "hostall", "Search all Host fields", T::Str, kFake},
+    {"general", K::Ip, "ip.src", "Src IP", "source.ip", "Source IP", T::Ip, kFake, "", "ip"},
+    {"general", K::Integer, "port.src", "Src Port", "source.port", "Source Port", T::Int, kFake, "", "port"},
+    {"general", K::TermField, "asn.src", "Src ASN", "source.as.full", "GeoIP ASN string calculated from the source IP", T::Str, kFake, "", "asn"},
+    {"general", K::Integer, "source.as.number", "Src ASN Number", "source.as.number", "GeoIP ASN Number calculated from the source IP", T::Int, kFake},
+    {"general", K::TermField, "source.as.organization.name", "Src ASN Name", "source.as.organization.name", "GeoIP ASN Name calculated from the source IP", T::Str, kFake},
+    {"general", K::UpTermField, "country.src", "Src Country", "source.geo.country_iso_code", "Source Country", T::Str, kFake, "", "country"},
+    {"general", K::UpTermField, "rir.src", "Src RIR", "srcRIR", "Source RIR", T::Str, kFake, "", "rir"},
+    {"general", K::Ip, "ip.dst", "Dst IP", "destination.ip", "Destination IP", T::Ip, kFake, "ip.dst:port", "ip"},
+    {"general", K::Integer, "port.dst", "Dst Port", "destination.port", "Destination Port", T::Int, kFake, "", "port"},
+    {"general", K::TermField, "asn.dst", "Dst ASN", "destination.as.full", "GeoIP ASN string calculated from the destination IP", T::Str, kFake, "", "asn"},
+    {"general", K::Integer, "destination.as.number", "Dst ASN Number", "destination.as.number", "GeoIP ASN Number calculated from the destination IP", T::Int, kFake},
+    {"general", K::TermField, "destination.as.organization.name", "Dst ASN Name", "destination.as.organization.name", "GeoIP ASN Name calculated from the destination IP", T::Str, kFake},
+    {"general", K::UpTermField, "country.dst", "Dst Country", "destination.geo.country_iso_code", "Destination Country", T::Str, kFake, "", "country"},
+    {"general", K::UpTermField, "rir.dst", "Dst RIR", "dstRIR", "Destination RIR", T::Str, kFake, "", "rir"},
+    {"general", K::Integer, "bytes", "Bytes", "network.bytes", "Total number of raw bytes sent AND received in a session", T::Int, kFake},
+    {"general", K::Integer, "bytes.src", "Src Bytes", "source.bytes", "Total number of raw bytes sent by source in a session", T::Int, kFake},
+    {"general", K::Integer, "bytes.dst", "Dst Bytes", "destination.bytes", "Total number of raw bytes sent by destination in a session", T::Int, kFake},
+    {"general", K::Integer, "databytes", "Data bytes", "totDataBytes", "Total number of data bytes sent AND received in a session", T::Int, kFake},
+    {"general", K::Integer, "databytes.src", "Src data bytes", "client.bytes", "Total number of data bytes sent by source in a session", T::Int, kFake},
+    {"general", K::Integer, "databytes.dst", "Dst data bytes", "server.bytes", "Total number of data bytes sent by destination in a session", T::Int, kFake},
+    {"general", K::Integer, "packets", "Packets", "network.packets", "Total number of packets sent AND received in a session", T::Int, kFake},
+    {"general", K::Integer, "packets.src", "Src Packets", "source.packets", "Total number of packets sent by source in a session", T::Int, kFake},
+    {"general", K::Integer, "packets.dst", "Dst Packets", "destination.packets", "Total number of packets sent by destination in a session", T::Int, kFake},
+    {"general", K::LoTermField, "ip.protocol", "IP Protocol", "ipProtocol", "IP protocol number or friendly name", T::Int, kFake},
+    {"general", K::TermField, "id", "Arkime ID", "_id", "Arkime ID for the session", T::Str, kFake},
+    {"general", K::TermField, "rootId", "Arkime Root ID", "rootId", "Arkime ID of the first session in a multi session stream", T::Str, kFake},
+    {"general", K::TermField, "node", "Arkime Node", "node", "Arkime node name the session was recorded on", T::Str, kFake},
+    {"general", K::TermField, "srcNode", "Arkime Source Node", "srcNode", "Source Arkime node name the session was recorded on when using send to cluster", T::Str, kFake},
+    {"general", K::TermField, "file", "Filename", "fileand", "Arkime offline pcap filename", T::Str, kFake},
+    {"general", K::LoTermField, "payload8.src.hex", "Payload Src Hex", "srcPayload8", "First 8 bytes of source payload in hex", T::Str, kFake, "payload.src,payload8.src"},
+    {"general", K::TermField, "payload8.src.utf8", "Payload Src UTF8", "srcPayload8", "First 8 bytes of source payload in utf8", T::Str, kFake},
+    {"general", K::LoTermField, "payload8.dst.hex", "Payload Dst Hex", "dstPayload8", "First 8 bytes of destination payload in hex", T::Str, kFake, "payload.dst,payload8.dst"},
+    {"general", K::TermField, "payload8.dst.utf8", "Payload Dst UTF8", "dstPayload8", "First 8 bytes of destination payload in utf8", T::Str, kFake},
+    {"general", K::LoTermField, "payload8.hex", "Payload Hex", "fballhex", "First 8 bytes of payload in hex", T::Str, kFake},
+    {"general", K::LoTermField, "payload8.utf8", "Payload UTF8", "fballutf8", "First 8 bytes of payload in hex", T::Str, kFake},
+    {"general", K::LoTermField, "scrubbed.by", "Scrubbed By", "scrubby", "SPI data was scrubbed by", T::Str, kFake},
+    {"general", K::TermField, "view", "View Name", "viewand", "Arkime view name", T::Str, kFake},
+    {"general", K::Seconds, "starttime", "Start Time", "firstPacket", "Session Start Time", T::Int, kFake},
+    {"general", K::Seconds, "stoptime", "Stop Time", "lastPacket", "Session Stop Time", T::Int, kFake},
+    {"general", K::Integer, "session.segments", "Session Segments", "segmentCnt", "Number of segments in session so far", T::Int, kFake},
+    {"general", K::Integer, "session.length", "Session Length", "length", "Session Length in milliseconds so far", T::Int, kFake},
+    {"general", K::TermField, "huntId", "Hunt ID", "huntId", "The ID of the packet search job that matched this session", T::Str, kFake},
+    {"general", K::TermField, "huntName", "Hunt Name", "huntName", "The name of the packet search job that matched this session", T::Str, kFake},
+    {"general", K::Integer, "tcpflags.syn", "TCP Flag SYN", "tcpflags.syn", "Count of packets with SYN and no ACK flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.syn-ack", "TCP Flag SYN-ACK", "tcpflags.syn-ack", "Count of packets with SYN and ACK flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.ack", "TCP Flag ACK", "tcpflags.ack", "Count of packets with only the ACK flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.psh", "TCP Flag PSH", "tcpflags.psh", "Count of packets with PSH flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.fin", "TCP Flag FIN", "tcpflags.fin", "Count of packets with FIN flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.rst", "TCP Flag RST", "tcpflags.rst", "Count of packets with RST flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.urg", "TCP Flag URG", "tcpflags.urg", "Count of packets with URG flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.ece", "TCP Flag ECE", "tcpflags.ece", "Count of packets with ECE flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.cwr", "TCP Flag CWR", "tcpflags.cwr", "Count of packets with CWR flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.ae", "TCP Flag AE", "tcpflags.ae", "Count of packets with the AE (accurate ECN) flag set", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.srcZero", "TCP Src Zero Window", "tcpflags.srcZero", "Count of source packets with a zero window", T::Int, kFake},
+    {"general", K::Integer, "tcpflags.dstZero", "TCP Dst Zero Window", "tcpflags.dstZero", "Count of destination packets with a zero window", T::Int, kFake},
+    {"general", K::Integer, "initRTT", "Initial RTT", "initRTT", "Initial round trip time, difference between SYN and ACK timestamp divided by 2 in ms", T::Int, kFake},
+    {"general", K::TermField, "communityId", "Community Id", "network.community_id", "Community id flow hash", T::Str, kFake},
+    {"general", K::Integer, "tcpseq.src", "TCP Src Seq", "tcpseq.src", "Source SYN sequence number", T::Int, kFake},
+    {"general", K::Integer, "tcpseq.dst", "TCP Dst Seq", "tcpseq.dst", "Destination SYN-ACK sequence number", T::Int, kFake},
+    {"general", K::LoTermField, "mac", "Src or Dst MAC", "macall", "Shorthand for mac.src or mac.dst", T::Str, kFake},
+    {"general", K::LoTermField, "outermac", "Src or Dst Outer MAC", "outermacall", "Shorthand for outermac.src or outermac.dst", T::Str, kFake},
+    {"general", K::LoTermField, "outerip", "Src or Dst Outer IP", "outeripall", "Shorthand for outerip.src or outerip.dst", T::Str, kFake},
+
+    // ---- general: stored per session ----
+    {"general", K::TermField, "protocols", "Protocols", "protocol", "Protocols set for session", T::StrSet, kCnt},
+    {"general", K::TermField, "tags", "Tags", "tags", "Tags set for session", T::StrSet, kCnt},
+    {"general", K::LoTermField, "user", "User", "user", "External user set for session", T::StrSet, kCnt, "", "user"},
+    {"general", K::LoTermField, "mac.src", "Src MAC", "source.mac", "Source ethernet mac addresses set for session", T::StrSet, kEcs},
+    {"general", K::LoTermField, "mac.dst", "Dst MAC", "destination.mac", "Destination ethernet mac addresses set for session", T::StrSet, kEcs},
+    {"general", K::LoTermField, "outermac.src", "Src Outer MAC", "srcOuterMac", "Source ethernet outer mac addresses set for session", T::StrSet, kEcs},
+    {"general", K::LoTermField, "outermac.dst", "Dst Outer MAC", "dstOuterMac", "Destination ethernet outer mac addresses set for session", T::StrSet, kEcs},
+    {"general", K::Integer, "dscp.src", "Src DSCP", "srcDscp", "Source non zero differentiated services class selector set for session", T::IntSet, kCnt},
+    {"general", K::Integer, "dscp.dst", "Dst DSCP", "dstDscp", "Destination non zero differentiated services class selector set for session", T::IntSet, kCnt},
+    {"general", K::TermField, "oui.src", "Src OUI", "srcOui", "Source ethernet oui for session", T::StrSet, kCnt},
+    {"general", K::TermField, "oui.dst", "Dst OUI", "dstOui", "Destination ethernet oui for session", T::StrSet, kCnt},
+    {"general", K::TermField, "outeroui.src", "Src Outer OUI", "srcOuterOui", "Source ethernet outer oui for session", T::StrSet, kCnt},
+    {"general", K::TermField, "outeroui.dst", "Dst Outer OUI", "dstOuterOui", "Destination ethernet outer oui for session", T::StrSet, kCnt},
+    {"general", K::Integer, "vlan", "VLan", "network.vlan.id", "vlan value", T::IntSet, kEcs},
+    {"general", K::Integer, "vni", "VNI", "vni", "vni value", T::IntSet, kCnt},
+    {"general", K::Ip, "outerip.src", "Src Outer IP", "srcOuterIp", "Source ethernet outer ip for session", T::IpSet, kCnt, "", "ip"},
+    {"general", K::Ip, "outerip.dst", "Dst Outer IP", "dstOuterIp", "Destination outer ip for session", T::IpSet, kCnt, "", "ip"},
+    {"general", K::Integer, "ttl.src", "TTL Src", "srcTTL", "Source IP TTL for first few packets", T::IntSet, kCnt},
+    {"general", K::Integer, "ttl.dst", "TTL Dst", "dstTTL", "Destination IP TTL for first few packets", T::IntSet, kCnt},
+    {"general", K::Integer, "dot1q.id", "802.1Q Id", "dot1q.id", "802.1Q VLAN ids", T::IntSet, kCnt},
+    {"general", K::Integer, "dot1ad.id", "802.1ad Id", "dot1ad.id", "802.1ad (QinQ) outer VLAN ids", T::IntSet, kCnt},
+    {"general", K::Integer, "icmp.type", "ICMP Type", "icmp.type", "ICMP type field values", T::IntSet, 0},
+    {"general", K::Integer, "icmp.code", "ICMP Code", "icmp.code", "ICMP code field values", T::IntSet, 0},
+    {"general", K::Integer, "sctp.protoId", "SCTP Protocol Id", "sctp.protoId", "SCTP payload protocol identifiers", T::IntSet, 0},
+
+    // ---- http ----
+    {"http", K::LoTermField, "host.http", "Hostname", "http.host", "HTTP host header field", T::StrSet, kCnt, "http.host", "host"},
+    {"http", K::TermField, "http.uri", "URI", "http.uri", "URIs for request", T::StrSet, kCnt, "", "url,host"},
+    {"http", K::Ip, "ip.xff", "XFF IP", "http.xffIp", "X-Forwarded-For Header", T::IpSet, kCnt, "", "ip"},
+    {"http", K::TermField, "http.user-agent", "Useragent", "http.useragent", "User-Agent Header", T::StrSet, kCnt},
+    {"http", K::LoTermField, "http.hasheader.src", "Has Src Header", "http.requestHeader", "Request has header present", T::StrSet, kCnt},
+    {"http", K::LoTermField, "http.hasheader.dst", "Has Dst Header", "http.responseHeader", "Response has header present", T::StrSet, kCnt},
+    {"http", K::TermField, "http.hasheader.src.field", "Request Header Fields", "http.requestHeaderField", "Request header field names (all headers)", T::StrList, 0},
+    {"http", K::TermField, "http.hasheader.src.value", "Request Header Values", "http.requestHeaderValue", "Request header values (all headers)", T::StrList, kCnt},
+    {"http", K::TermField, "http.hasheader.dst.field", "Response Header Fields", "http.responseHeaderField", "Response header field names (all headers)", T::StrList, 0},
+    {"http", K::TermField, "http.hasheader.dst.value", "Response Header Values", "http.responseHeaderValue", "Response header values (all headers)", T::StrList, kCnt},
+    {"http", K::LoTermField, "http.hasheader", "Has Src or Dst Header", "hhall", "Shorthand for http.hasheader.src or http.hasheader.dst", T::Str, kFake},
+    {"http", K::LoTermField, "http.md5", "Body MD5", "http.md5", "MD5 of http body response", T::StrSet, kCnt, "", "md5"},
+    {"http", K::LoTermField, "http.sha256", "Body SHA256", "http.sha256", "SHA256 of http body response", T::StrSet, kCnt, "", "sha256"},
+    {"http", K::TermField, "http.version", "Version", "httpversion", "HTTP version number", T::Str, kFake},
+    {"http", K::TermField, "http.version.src", "Src Version", "http.clientVersion", "Request HTTP version number", T::StrSet, kCnt},
+    {"http", K::TermField, "http.version.dst", "Dst Version", "http.serverVersion", "Response HTTP version number", T::StrSet, kCnt},
+    {"http", K::TermField, "http.uri.path", "URI Path", "http.path", "Path portion of URI", T::StrSet, kCnt},
+    {"http", K::TermField, "http.uri.key", "QS Keys", "http.key", "Keys from query string of URI", T::StrSet, kCnt},
+    {"http", K::TermField, "http.uri.value", "QS Values", "http.value", "Values from query string of URI", T::StrSet, kCnt},
+    {"http", K::TermField, "http.cookie.key", "Cookie Keys", "http.cookieKey", "The keys to cookies sent up in requests", T::StrSet, kCnt},
+    {"http", K::TermField, "http.cookie.value", "Cookie Values", "http.cookieValue", "The values to cookies sent up in requests", T::StrSet, kCnt},
+    {"http", K::TermField, "http.method", "Request Method", "http.method", "HTTP Request Method", T::StrSet, kCnt},
+    {"http", K::TermField, "http.bodymagic", "Body Magic", "http.bodyMagic", "The content type of body determined by libfile/magic", T::StrSet, kCnt},
+    {"http", K::TermField, "http.user", "User", "http.user", "HTTP Auth User", T::StrSet, kCnt, "", "user"},
+    {"http", K::LoTermField, "http.authtype", "Auth Type", "http.authType", "HTTP Auth Type", T::StrSet, kCnt},
+    {"http", K::Integer, "http.statuscode", "Status Code", "http.statuscode", "Response HTTP numeric status code", T::IntSet, kCnt},
+    {"http", K::TermField, "http.reqbody", "Request Body", "http.requestBody", "HTTP Request Body", T::StrSet, 0},
+
+    // ---- dns (values live in the `dns` object; these expressions search inside it) ----
+    {"dns", K::TermField, "dns", "DNS", "dns", "DNS Query/Responses", T::Object, kCnt},
+    {"dns", K::Ip, "ip.dns", "DNS IP", "dns.ip", "IP from DNS result", T::IpSet, kCnt, "dns.ip", "ip"},
+    {"dns", K::Ip, "ip.dns.nameserver", "DNS NS IP", "dns.nameserverIp", "IPs for nameservers", T::IpSet, kCnt, "", "ip"},
+    {"dns", K::Ip, "ip.dns.mailserver", "DNS MX IP", "dns.mailserverIp", "IPs for mailservers", T::IpSet, kCnt, "", "ip"},
+    {"dns", K::Ip, "ip.dns.all", "DNS All IP", "dnsipall", "Shorthand for ip.dns or ip.dns.nameserver", T::Ip, kFake},
+    {"dns", K::LoTermField, "host.dns", "DNS Host", "dns.host", "DNS lookup hostname", T::StrSet, kCnt | kFake, "dns.host", "host"},
+    {"dns", K::TextField, "host.dns.tokens", "Hostname Tokens", "dns.hostTokens", "DNS lookup hostname tokens", T::StrSet, kFake, "dns.host.tokens"},
+    {"dns", K::LoTermField, "host.dns.nameserver", "DNS NS Host", "dns.nameserverHost", "Hostnames for Name Server", T::StrSet, kCnt | kFake, "", "host"},
+    {"dns", K::LoTermField, "host.dns.mailserver", "DNS MX Host", "dns.mailserverHost", "Hostnames for Mail Exchange Server", T::StrSet, kCnt | kFake, "", "host"},
+    {"dns", K::LoTermField, "host.dns.all", "DNS All Host", "dnshostall", "Shorthand for host.dns or host.dns.nameserver", T::Str, kFake},
+    {"dns", K::LoTermField, "dns.puny", "DNS Puny", "dns.puny", "DNS lookup punycode", T::StrSet, kCnt | kFake},
+    {"dns", K::UpTermField, "dns.status", "DNS Status Code", "dns.status", "DNS lookup return code", T::StrSet, kCnt | kFake},
+    {"dns", K::UpTermField, "dns.opcode", "DNS Op Code", "dns.opcode", "DNS lookup op code", T::StrSet, kCnt | kFake},
+    {"dns", K::UpTermField, "dns.query.type", "DNS Query Type", "dns.qt", "DNS lookup query type", T::StrSet, kCnt | kFake},
+    {"dns", K::UpTermField, "dns.query.class", "DNS Query Class", "dns.qc", "DNS lookup query class", T::StrSet, kCnt | kFake},
+    {"dns", K::LoTermField, "dns.query.host", "DNS Query Host", "dns.queryHost", "DNS Query Name", T::StrSet, kCnt | kFake, "", "host"},
+    {"dns", K::Integer, "dns.answer.cnt", "DNS Answers Cnt", "dns.answersCnt", "Count of DNS Answers", T::Int, kFake},
+    {"dns", K::UpTermField, "dns.answer.type", "DNS Answer Type", "dns.answers.type", "DNS Answer Type", T::Str, kFake},
+    {"dns", K::UpTermField, "dns.answer.class", "DNS Answer Class", "dns.answers.class", "DNS Answer Class", T::Str, kFake},
+    {"dns", K::Integer, "dns.answer.ttl", "DNS Answer TTL", "dns.answers.ttl", "DNS Answer TTL", T::Int, kFake},
+    {"dns", K::Ip, "dns.answer.ip", "DNS Answer IP", "dns.answers.ip", "DNS Answer IP", T::Ip, kFake},
+    {"dns", K::TermField, "dns.answer.cname", "DNS Answer CNAME", "dns.answers.cname", "DNS Answer CNAME", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.ns", "DNS Answer NS", "dns.answers.nameserver", "DNS Answer NS", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.mx", "DNS Answer MX", "dns.answers.mx", "DNS Answer MX", T::Str, kFake},
+    {"dns", K::Integer, "dns.answer.priority", "DNS Answer Priority", "dns.answers.priority", "DNS Answer Priority", T::Int, kFake},
+    {"dns", K::TermField, "dns.answer.https", "DNS Answer HTTPS", "dns.answers.https", "DNS Answer HTTPS", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.txt", "DNS Answer TXT", "dns.answers.txt", "DNS Answer TXT", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.caa", "DNS Answer CAA", "dns.answers.caa", "DNS Answer CAA", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.rrsig", "DNS Answer RRSIG", "dns.answers.rrsig", "DNS Answer RRSIG", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.nsec", "DNS Answer NSEC", "dns.answers.nsec", "DNS Answer NSEC", T::Str, kFake},
+    {"dns", K::TermField, "dns.answer.ds", "DNS Answer DS", "dns.answers.ds", "DNS Answer DS", T::Str, kFake},
+    {"dns", K::UpTermField, "dns.header_flags", "DNS Header Flags", "dns.headerFlags", "DNS Header Flags", T::StrSet, kCnt | kFake},
+    {"dns", K::TermField, "dns.answer.name", "DNS Name", "dns.answers.name", "DNS Answer Name", T::Str, kFake},
+
+    // ---- cert (values live in the `cert` object) ----
+    {"cert", K::TermField, "cert", "cert", "cert", "CERT Info", T::Object, kCnt},
+    {"cert", K::Integer, "cert.cnt", "Cert Cnt", "certCnt", "Count of certificates", T::Int, kFake},
+    {"cert", K::LoTermField, "cert.alt", "Alt Name", "cert.alt", "Certificate alternative names", T::StrSet, kCnt | kFake},
+    {"cert", K::LoTermField, "cert.serial", "Serial Number", "cert.serial", "Serial Number", T::Str, kFake},
+    {"cert", K::LoTermField, "cert.issuer.cn", "Issuer CN", "cert.issuerCN", "Issuer's common name", T::StrSet, kFake},
+    {"cert", K::LoTermField, "cert.subject.cn", "Subject CN", "cert.subjectCN", "Subject's common name", T::StrSet, kFake},
+    {"cert", K::TermField, "cert.issuer.on", "Issuer ON", "cert.issuerON", "Issuer's organization name", T::StrSet, kFake},
+    {"cert", K::TermField, "cert.subject.on", "Subject ON", "cert.subjectON", "Subject's organization name", T::StrSet, kFake},
+    {"cert", K::TermField, "cert.issuer.ou", "Issuer Org Unit", "cert.issuerOU", "Issuer's organizational unit", T::StrSet, kFake},
+    {"cert", K::TermField, "cert.subject.ou", "Subject Org Unit", "cert.subjectOU", "Subject's organizational unit", T::StrSet, kFake},
+    {"cert", K::LoTermField, "cert.hash", "Hash", "cert.hash", "SHA1 hash of entire certificate", T::Str, kFake},
+    {"cert", K::Date, "cert.notbefore", "Not Before", "cert.notBefore", "Certificate is not valid before this date", T::Int, kFake},
+    {"cert", K::Date, "cert.notafter", "Not After", "cert.notAfter", "Certificate is not valid after this date", T::Int, kFake},
+    {"cert", K::Integer, "cert.validfor", "Days Valid For", "cert.validDays", "Certificate is valid for this many days total", T::Int, kFake},
+    {"cert", K::Integer, "cert.validforSeconds", "Seconds Valid For", "cert.validSeconds", "Certificate is valid for this many seconds total", T::Int, kFake},
+    {"cert", K::Integer, "cert.remainingDays", "Days remaining", "cert.remainingDays", "Certificate is still valid for this many days", T::Int, kFake},
+    {"cert", K::Integer, "cert.remainingSeconds", "Seconds remaining", "cert.remainingSeconds", "Certificate is still valid for this many seconds", T::Int, kFake},
+    {"cert", K::TermField, "cert.curve", "Curve", "cert.curve", "Curve Algorithm", T::Str, kFake},
+    {"cert", K::TermField, "cert.publicAlgorithm", "Public Algorithm", "cert.publicAlgorithm", "Public Key Algorithm", T::Str, kFake},
+
+    // ---- tls ----
+    {"tls", K::TermField, "tls.version", "Version", "tls.version", "SSL/TLS version field", T::StrSet, kCnt},
+    {"tls", K::UpTermField, "tls.cipher", "Cipher", "tls.cipher", "SSL/TLS cipher field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.ja3", "JA3", "tls.ja3", "SSL/TLS JA3 field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.ja3s", "JA3S", "tls.ja3s", "SSL/TLS JA3S field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.ja3string", "JA3STR", "tls.ja3string", "SSL/TLS JA3 String field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.ja3sstring", "JA3SSTR", "tls.ja3sstring", "SSL/TLS JA3S String field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.ja4", "JA4", "tls.ja4", "SSL/TLS JA4 field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.ja4_r", "JA4_r", "tls.ja4_r", "SSL/TLS JA4_r field", T::StrSet, kCnt},
+    {"tls", K::LoTermField, "tls.sessionid.dst", "Dst Session Id", "tls.dstSessionId", "SSL/TLS Dst Session Id", T::StrSet, 0},
+    {"tls", K::LoTermField, "tls.sessionid.src", "Src Session Id", "tls.srcSessionId", "SSL/TLS Src Session Id", T::StrSet, 0},
+    {"general", K::LoTermField, "tls.sessionid", "Src or Dst Session Id", "tlsidall", "Shorthand for tls.sessionid.src or tls.sessionid.dst", T::Str, kFake},
+
+    // ---- email ----
+    {"email", K::LoTermField, "host.email", "Hostname", "email.host", "Email hostnames", T::StrSet, kCnt, "email.host", "host"},
+    {"email", K::TermField, "email.x-mailer", "X-Mailer Header", "email.useragent", "Email X-Mailer header", T::StrSet, kCnt},
+    {"email", K::LoTermField, "email.src", "Sender", "email.src", "Email from address", T::StrSet, kCnt, "", "user"},
+    {"email", K::LoTermField, "email.dst", "Receiver", "email.dst", "Email to address", T::StrSet, kCnt, "", "user"},
+    {"email", K::TermField, "email.subject", "Subject", "email.subject", "Email subject header", T::StrSet, kCnt},
+    {"email", K::TermField, "email.message-id", "Id", "email.id", "Email Message-Id header", T::StrSet, kCnt},
+    {"email", K::TermField, "email.content-type", "Content-Type", "email.contentType", "Email content-type header", T::StrSet, kCnt},
+    {"email", K::TermField, "email.mime-version", "Mime-Version", "email.mimeVersion", "Email Mime-Header header", T::StrSet, kCnt},
+    {"email", K::TermField, "email.fn", "Filenames", "email.filename", "Email attachment filenames", T::StrSet, kCnt},
+    {"email", K::TermField, "email.md5", "Attach MD5s", "email.md5", "Email attachment MD5s", T::StrSet, kCnt, "", "md5"},
+    {"email", K::TermField, "email.sha256", "Attach SHA256s", "email.sha256", "Email attachment SHA256s", T::StrSet, kCnt, "", "sha256"},
+    {"email", K::TermField, "email.file-content-type", "Attach Content-Type", "email.fileContentType", "Email attachment content types", T::StrSet, kCnt},
+    {"email", K::Ip, "ip.email", "IP", "email.ip", "Email IP address", T::IpSet, kCnt, "", "ip"},
+    {"email", K::LoTermField, "email.has-header", "Header", "email.header", "Email has the header set", T::StrSet, kCnt},
+    {"email", K::TermField, "email.has-header.name", "Header Field", "email.headerField", "Email has the header field set", T::StrList, 0},
+    {"email", K::TermField, "email.has-header.value", "Header Value", "email.headerValue", "Email has the header value", T::StrList, kCnt},
+    {"email", K::TermField, "email.bodymagic", "Body Magic", "email.bodyMagic", "The content type of body determined by libfile/magic", T::StrSet, kCnt},
+    {"email", K::LoTermField, "email.smtp-hello", "SMTP Hello", "email.smtpHello", "SMTP HELO/EHLO", T::StrSet, kCnt},
+    {"email", K::TermField, "email.folder", "Folder", "email.folder", "IMAP folder names", T::StrSet, kCnt},
+
+    // ---- ssh ----
+    {"ssh", K::LoTermField, "ssh.ver", "Version", "ssh.version", "SSH Software Version", T::StrSet, kCnt},
+    {"ssh", K::TermField, "ssh.key", "Key", "ssh.key", "SSH Key", T::StrSet, kCnt},
+    {"ssh", K::LoTermField, "ssh.hassh", "HASSH", "ssh.hassh", "SSH HASSH field", T::StrSet, kCnt},
+    {"ssh", K::LoTermField, "ssh.hasshServer", "HASSH Server", "ssh.hasshServer", "SSH HASSH Server field", T::StrSet, kCnt},
+
+    // ---- dhcp ----
+    {"dhcp", K::UpTermField, "dhcp.type", "Type", "dhcp.type", "DHCP Type", T::StrSet, kCnt},
+    {"dhcp", K::LoTermField, "dhcp.host", "Host", "dhcp.host", "DHCP Host", T::StrSet, kCnt, "host.dhcp", "host"},
+    {"dhcp", K::LoTermField, "dhcp.mac", "Client MAC", "dhcp.mac", "Client ethernet MAC", T::StrSet, kCnt},
+    {"dhcp", K::TermField, "dhcp.oui", "Client OUI", "dhcp.oui", "Client ethernet OUI", T::StrSet, kCnt},
+    {"dhcp", K::LoTermField, "dhcp.id", "Transaction id", "dhcp.id", "DHCP Transaction Id", T::StrSet, kCnt},
+    {"dhcp", K::TermField, "dhcp.class-id", "Class Identifier", "dhcp.classId", "DHCP Class Identifier", T::StrSet, kCnt},
+    {"dhcp", K::Ip, "dhcp.request-ip", "Requested IP", "dhcp.requestIp", "DHCP Requested IP", T::IpSet, kCnt, "", "ip"},
+
+    // ---- quic ----
+    {"quic", K::LoTermField, "host.quic", "Hostname", "quic.host", "QUIC host header field", T::StrSet, kCnt, "quic.host", "host"},
+    {"quic", K::TermField, "quic.user-agent", "User-Agent", "quic.useragent", "User-Agent", T::StrSet, kCnt},
+    {"quic", K::TermField, "quic.version", "Version", "quic.version", "QUIC Version", T::StrSet, kCnt},
+
+    // ---- smb / ntlm ----
+    {"smb", K::TermField, "smb.share", "Share", "smb.share", "SMB shares connected to", T::StrSet, kCnt},
+    {"smb", K::TermField, "smb.fn", "Filename", "smb.filename", "SMB files opened, created, deleted", T::StrSet, kCnt},
+    {"smb", K::TermField, "smb.os", "OS", "smb.os", "SMB OS information", T::StrSet, kCnt},
+    {"smb", K::TermField, "smb.domain", "Domain", "smb.domain", "SMB domain", T::StrSet, kCnt},
+    {"smb", K::TermField, "smb.ver", "Version", "smb.version", "SMB Version information", T::StrSet, kCnt},
+    {"smb", K::TermField, "smb.user", "User", "smb.user", "SMB User", T::StrSet, kCnt, "", "user"},
+    {"smb", K::LoTermField, "host.smb", "Hostname", "smb.host", "SMB Host name", T::StrSet, kCnt, "smb.host", "host"},
+    {"smb", K::TermField, "smb.dialect", "Dialect", "smb.dialect", "SMB negotiated dialect", T::Str, 0},
+    {"ntlm", K::LoTermField, "host.ntlm", "Hostname", "ntlm.host", "NTLM Host name", T::StrSet, kCnt, "ntlm.host", "host"},
+    {"ntlm", K::TermField, "ntlm.domain", "Domain", "ntlm.domain", "NTLM Domain", T::StrSet, kCnt},
+    {"ntlm", K::TermField, "ntlm.user", "User", "ntlm.user", "NTLM User", T::StrSet, kCnt, "", "user"},
+    {"ntlm", K::TermField, "ntlm.version", "Version", "ntlm.version", "NTLM Version", T::StrSet, kCnt},
+    {"ntlm", K::TermField, "ntlm.targetName", "Target Name", "ntlm.targetName", "NTLM Target Name", T::StrSet, kCnt},
+    {"ntlm", K::TermField, "ntlm.type", "Message Type", "ntlm.type", "NTLM Message Types", T::StrSet, kCnt},
+
+    // ---- krb5 / ldap ----
+    {"krb5", K::TermField, "krb5.realm", "Realm", "krb5.realm", "Kerberos 5 Realm", T::StrSet, kCnt},
+    {"krb5", K::TermField, "krb5.cname", "cname", "krb5.cname", "Kerberos 5 cname", T::StrSet, kCnt},
+    {"krb5", K::TermField, "krb5.sname", "sname", "krb5.sname", "Kerberos 5 sname", T::StrSet, kCnt},
+    {"krb5", K::TermField, "krb5.error", "Error", "krb5.error", "Kerberos 5 error", T::StrSet, kCnt},
+    {"krb5", K::TermField, "krb5.etype", "Encryption Type", "krb5.etype", "Kerberos 5 encryption types", T::StrSet, kCnt},
+    {"ldap", K::TermField, "ldap.authtype", "Auth Type", "ldap.authtype", "The auth type of ldap bind", T::StrSet, kCnt},
+    {"ldap", K::TermField, "ldap.bindname", "Bind Name", "ldap.bindname", "The bind name of ldap bind", T::StrSet, kCnt},
+
+    // ---- databases ----
+    {"mysql", K::LoTermField, "mysql.user", "User", "mysql.user", "Mysql user name", T::Str, 0, "", "user"},
+    {"mysql", K::TermField, "mysql.ver", "Version", "mysql.version", "Mysql server version string", T::Str, 0},
+    {"postgresql", K::TermField, "postgresql.user", "User", "postgresql.user", "Postgresql user name", T::Str, 0, "", "user"},
+    {"postgresql", K::TermField, "postgresql.db", "Database", "postgresql.db", "Postgresql database", T::Str, 0},
+    {"postgresql", K::TermField, "postgresql.app", "Application", "postgresql.app", "Postgresql application", T::Str, 0},
+    {"oracle", K::LoTermField, "oracle.user", "User", "oracle.user", "Oracle User", T::Str, 0, "", "user"},
+    {"oracle", K::LoTermField, "oracle.host", "Host", "oracle.host", "Oracle Host", T::Str, 0, "host.oracle", "host"},
+    {"oracle", K::LoTermField, "oracle.service", "Service", "oracle.service", "Oracle Service", T::Str, 0},
+
+    // ---- socks ----
+    {"socks", K::Ip, "ip.socks", "IP", "socks.ip", "SOCKS destination IP", T::Ip, 0, "", "ip"},
+    {"socks", K::LoTermField, "host.socks", "Host", "socks.host", "SOCKS destination host", T::Str, 0, "socks.host", "host"},
+    {"socks", K::Integer, "port.socks", "Port", "socks.port", "SOCKS destination port", T::Int, 0, "", "port"},
+    {"socks", K::LoTermField, "socks.user", "User", "socks.user", "SOCKS authenticated user", T::Str, 0, "", "user"},
+
+    // ---- radius ----
+    {"radius", K::TermField, "radius.user", "User", "radius.user", "RADIUS user", T::StrSet, 0, "", "user"},
+    {"radius", K::LoTermField, "radius.mac", "MAC", "radius.mac", "Radius Mac", T::StrSet, kCnt},
+    {"radius", K::Ip, "radius.endpoint-ip", "Endpoint IP", "radius.endpointIp", "Radius endpoint ip addresses for session", T::IpSet, kCnt, "", "ip"},
+    {"radius", K::Ip, "radius.framed-ip", "Framed IP", "radius.framedIp", "Radius framed ip addresses for session", T::IpSet, kCnt, "", "ip"},
+    {"radius", K::Ip, "radius.nas-ip", "NAS IP", "radius.nasIp", "Radius NAS ip addresses for session", T::IpSet, kCnt, "", "ip"},
+    {"radius", K::Integer, "radius.nas-port", "NAS Port", "radius.nasPort", "Radius NAS ports", T::IntSet, kCnt},
+    {"radius", K::TermField, "radius.msg-type", "Message Type", "radius.msgType", "Radius message types", T::StrSet, kCnt},
+
+    // ---- irc / sip ----
+    {"irc", K::TermField, "irc.nick", "Nickname", "irc.nick", "Nicknames set", T::StrSet, kCnt, "", "user"},
+    {"irc", K::TermField, "irc.channel", "Channel", "irc.channel", "Channels joined", T::StrSet, kCnt},
+    {"sip", K::TermField, "sip.callid", "Call Id", "sip.callid", "SIP Call-ID", T::StrSet, kCnt},
+    {"sip", K::TermField, "sip.contact", "Contact", "sip.contact", "SIP Contact", T::StrSet, kCnt},
+    {"sip", K::TermField, "sip.from", "From", "sip.from", "SIP From", T::StrSet, kCnt},
+    {"sip", K::TermField, "sip.method", "Method", "sip.method", "SIP request methods", T::StrSet, kCnt},
+    {"sip", K::Integer, "sip.statuscode", "Status Code", "sip.statuscode", "SIP response status codes", T::IntSet, kCnt},
+    {"sip", K::TermField, "sip.to", "To", "sip.to", "SIP To", T::StrSet, kCnt},
+    {"sip", K::TermField, "sip.user", "User", "sip.user", "SIP users", T::StrSet, kCnt, "", "user"},
+    {"sip", K::TermField, "sip.useragent", "User-Agent", "sip.useragent", "SIP User-Agent", T::StrSet, kCnt},
+    {"sip", K::TermField, "sip.via", "Via", "sip.via", "SIP Via", T::StrSet, kCnt},
+
+    // ---- snmp / modbus / bgp / ntp ----
+    {"snmp", K::TermField, "snmp.community", "Community", "snmp.community", "SNMP Community", T::StrSet, kCnt},
+    {"snmp", K::TermField, "snmp.engineId", "Engine Id", "snmp.engineId", "SNMPv3 engine ids", T::StrSet, kCnt},
+    {"snmp", K::TermField, "snmp.error", "Error Code", "snmp.error", "SNMP Error Code", T::StrSet, kCnt},
+    {"snmp", K::TermField, "snmp.secLevel", "Security Level", "snmp.secLevel", "SNMPv3 security levels", T::StrSet, kCnt},
+    {"snmp", K::TermField, "snmp.trapOid", "Trap OID", "snmp.trapOid", "SNMP trap OIDs", T::StrSet, kCnt},
+    {"snmp", K::TermField, "snmp.type", "Type", "snmp.type", "SNMP Type", T::StrSet, kCnt},
+    {"snmp", K::TermField, "snmp.variable", "Variable", "snmp.variable", "SNMP Variable", T::StrSet, kCnt},
+    {"snmp", K::Integer, "snmp.version", "Version", "snmp.version", "SNMP Version", T::IntSet, kCnt},
+    {"modbus", K::Integer, "modbus.unitid", "Modbus Unit ID", "modbus.unitid", "Modbus Unit ID", T::Int, 0},
+    {"modbus", K::Integer, "modbus.transactionid", "Modbus Transaction IDs", "modbus.transactionid", "Modbus Transaction IDs", T::IntSet, kCnt},
+    {"modbus", K::Integer, "modbus.protocolid", "Modbus Protocol ID", "modbus.protocolid", "Modbus Protocol ID (should always be 0)", T::Int, 0},
+    {"modbus", K::Integer, "modbus.funccode", "Modbus Function Code", "modbus.funccode", "Modbus Function Codes", T::IntSet, kCnt},
+    {"modbus", K::Integer, "modbus.exccode", "Modbus Exception Code", "modbus.exccode", "Modbus Exception Codes", T::IntSet, kCnt},
+    {"bgp", K::TermField, "bgp.type", "Type", "bgp.type", "BGP Type field", T::StrSet, 0},
+    {"ntp", K::TermField, "ntp.mode", "Mode", "ntp.mode", "NTP modes", T::StrSet, kCnt},
+    {"ntp", K::TermField, "ntp.refId", "Reference Id", "ntp.refId", "NTP reference ids", T::StrSet, kCnt},
+    {"ntp", K::TermField, "ntp.stratum", "Stratum", "ntp.stratum", "NTP stratum", T::StrSet, kCnt},
+    {"ntp", K::Integer, "ntp.version", "Version", "ntp.version", "NTP version", T::IntSet, kCnt},
+
+    // ---- further parsers (db names, types and counts as in Arkime's test records) ----
+    {"adb", K::TermField, "adb.authtype", "adb.authtype", "adb.authtype", "adb.authtype", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.command", "adb.command", "adb.command", "adb.command", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.forward.direction", "adb.forward.direction", "adb.forward.direction", "adb.forward.direction", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.forward.local", "adb.forward.local", "adb.forward.local", "adb.forward.local", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.forward.remote", "adb.forward.remote", "adb.forward.remote", "adb.forward.remote", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.maxpayload", "adb.maxpayload", "adb.maxpayload", "adb.maxpayload", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.serial", "adb.serial", "adb.serial", "adb.serial", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.service", "adb.service", "adb.service", "adb.service", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.shell.exitcode", "adb.shell.exitcode", "adb.shell.exitcode", "adb.shell.exitcode", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.streamid", "adb.streamid", "adb.streamid", "adb.streamid", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.sync.operation", "adb.sync.operation", "adb.sync.operation", "adb.sync.operation", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.sync.path", "adb.sync.path", "adb.sync.path", "adb.sync.path", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.systemtype", "adb.systemtype", "adb.systemtype", "adb.systemtype", T::StrSet, kCnt},
+    {"adb", K::TermField, "adb.version", "adb.version", "adb.version", "adb.version", T::StrSet, kCnt},
+    {"arp", K::Ip, "arp.ip", "arp.ip", "arp.ip", "arp.ip", T::IpSet, kCnt},
+    {"arp", K::TermField, "arp.mac", "arp.mac", "arp.mac", "arp.mac", T::StrSet, kCnt},
+    {"arp", K::TermField, "arp.opcode", "arp.opcode", "arp.opcode", "arp.opcode", T::StrSet, kCnt},
+    {"arp", K::TermField, "arp.oui", "arp.oui", "arp.oui", "arp.oui", T::StrSet, kCnt},
+    {"bacnet", K::TermField, "bacnet.apduType", "bacnet.apduType", "bacnet.apduType", "bacnet.apduType", T::StrSet, kCnt},
+    {"bacnet", K::TermField, "bacnet.function", "bacnet.function", "bacnet.function", "bacnet.function", T::StrSet, kCnt},
+    {"bacnet", K::TermField, "bacnet.objectName", "bacnet.objectName", "bacnet.objectName", "bacnet.objectName", T::StrSet, kCnt},
+    {"bacnet", K::TermField, "bacnet.service", "bacnet.service", "bacnet.service", "bacnet.service", T::StrSet, kCnt},
+    {"c1222", K::Integer, "c1222.calledApInvocationId", "c1222.calledApInvocationId", "c1222.calledApInvocationId", "c1222.calledApInvocationId", T::IntSet, kCnt},
+    {"c1222", K::TermField, "c1222.calledApTitle", "c1222.calledApTitle", "c1222.calledApTitle", "c1222.calledApTitle", T::StrSet, kCnt},
+    {"c1222", K::Integer, "c1222.callingApInvocationId", "c1222.callingApInvocationId", "c1222.callingApInvocationId", "c1222.callingApInvocationId", T::IntSet, kCnt},
+    {"c1222", K::TermField, "c1222.callingApTitle", "c1222.callingApTitle", "c1222.callingApTitle", "c1222.callingApTitle", T::StrSet, kCnt},
+    {"c1222", K::TermField, "c1222.responseControl", "c1222.responseControl", "c1222.responseControl", "c1222.responseControl", T::StrSet, kCnt},
+    {"c1222", K::TermField, "c1222.securityMode", "c1222.securityMode", "c1222.securityMode", "c1222.securityMode", T::StrSet, kCnt},
+    {"camel", K::TermField, "camel.calling", "camel.calling", "camel.calling", "camel.calling", T::StrSet, kCnt},
+    {"camel", K::TermField, "camel.op", "camel.op", "camel.op", "camel.op", T::StrSet, kCnt},
+    {"dcerpc", K::TermField, "dcerpc.interface", "dcerpc.interface", "dcerpc.interface", "dcerpc.interface", T::StrSet, kCnt},
+    {"dcerpc", K::TermField, "dcerpc.msgType", "dcerpc.msgType", "dcerpc.msgType", "dcerpc.msgType", T::StrSet, kCnt},
+    {"dcerpc", K::Integer, "dcerpc.opnum", "dcerpc.opnum", "dcerpc.opnum", "dcerpc.opnum", T::IntSet, kCnt},
+    {"dcerpc", K::TermField, "dcerpc.uuid", "dcerpc.uuid", "dcerpc.uuid", "dcerpc.uuid", T::StrSet, kCnt},
+    {"dcerpc", K::TermField, "dcerpc.version", "dcerpc.version", "dcerpc.version", "dcerpc.version", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.app", "diameter.app", "diameter.app", "diameter.app", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.cmd", "diameter.cmd", "diameter.cmd", "diameter.cmd", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.destHost", "diameter.destHost", "diameter.destHost", "diameter.destHost", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.destRealm", "diameter.destRealm", "diameter.destRealm", "diameter.destRealm", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.originHost", "diameter.originHost", "diameter.originHost", "diameter.originHost", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.originRealm", "diameter.originRealm", "diameter.originRealm", "diameter.originRealm", T::StrSet, kCnt},
+    {"diameter", K::Integer, "diameter.resultCode", "diameter.resultCode", "diameter.resultCode", "diameter.resultCode", T::IntSet, kCnt},
+    {"diameter", K::TermField, "diameter.sessionId", "diameter.sessionId", "diameter.sessionId", "diameter.sessionId", T::StrSet, kCnt},
+    {"diameter", K::TermField, "diameter.user", "diameter.user", "diameter.user", "diameter.user", T::StrSet, kCnt},
+    {"dnp3", K::Integer, "dnp3.dst", "dnp3.dst", "dnp3.dst", "dnp3.dst", T::IntSet, kCnt},
+    {"dnp3", K::Integer, "dnp3.func", "dnp3.func", "dnp3.func", "dnp3.func", T::IntSet, kCnt},
+    {"dnp3", K::TermField, "dnp3.funcName", "dnp3.funcName", "dnp3.funcName", "dnp3.funcName", T::StrSet, kCnt},
+    {"dnp3", K::Integer, "dnp3.src", "dnp3.src", "dnp3.src", "dnp3.src", T::IntSet, kCnt},
+    {"enip", K::TermField, "enip.class", "enip.class", "enip.class", "enip.class", T::StrSet, kCnt},
+    {"enip", K::TermField, "enip.command", "enip.command", "enip.command", "enip.command", T::StrSet, kCnt},
+    {"enip", K::TermField, "enip.deviceType", "enip.deviceType", "enip.deviceType", "enip.deviceType", T::StrSet, kCnt},
+    {"enip", K::TermField, "enip.product", "enip.product", "enip.product", "enip.product", T::StrSet, kCnt},
+    {"enip", K::TermField, "enip.service", "enip.service", "enip.service", "enip.service", T::StrSet, kCnt},
+    {"enip", K::Integer, "enip.status", "enip.status", "enip.status", "enip.status", T::IntSet, kCnt},
+    {"enip", K::TermField, "enip.vendor", "enip.vendor", "enip.vendor", "enip.vendor", T::StrSet, kCnt},
+    {"ftp", K::TermField, "ftp.banner", "ftp.banner", "ftp.banner", "ftp.banner", T::StrSet, kCnt},
+    {"ftp", K::TermField, "ftp.command", "ftp.command", "ftp.command", "ftp.command", T::StrSet, kCnt},
+    {"ftp", K::TermField, "ftp.responseCode", "ftp.responseCode", "ftp.responseCode", "ftp.responseCode", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.authMethod", "isakmp.authMethod", "isakmp.authMethod", "isakmp.authMethod", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.dhGroup", "isakmp.dhGroup", "isakmp.dhGroup", "isakmp.dhGroup", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.encryption", "isakmp.encryption", "isakmp.encryption", "isakmp.encryption", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.exchangeType", "isakmp.exchangeType", "isakmp.exchangeType", "isakmp.exchangeType", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.hash", "isakmp.hash", "isakmp.hash", "isakmp.hash", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.initiatorSpi", "isakmp.initiatorSpi", "isakmp.initiatorSpi", "isakmp.initiatorSpi", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.responderSpi", "isakmp.responderSpi", "isakmp.responderSpi", "isakmp.responderSpi", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.vendorId", "isakmp.vendorId", "isakmp.vendorId", "isakmp.vendorId", T::StrSet, kCnt},
+    {"isakmp", K::TermField, "isakmp.version", "isakmp.version", "isakmp.version", "isakmp.version", T::StrSet, kCnt},
+    {"m3ua", K::Integer, "m3ua.si", "m3ua.si", "m3ua.si", "m3ua.si", T::IntSet, kCnt},
+    {"mqtt", K::TermField, "mqtt.clientId", "mqtt.clientId", "mqtt.clientId", "mqtt.clientId", T::StrSet, kCnt},
+    {"mqtt", K::Integer, "mqtt.connackCode", "mqtt.connackCode", "mqtt.connackCode", "mqtt.connackCode", T::IntSet, kCnt},
+    {"mqtt", K::TermField, "mqtt.flags", "mqtt.flags", "mqtt.flags", "mqtt.flags", T::StrSet, kCnt},
+    {"mqtt", K::Integer, "mqtt.qos", "mqtt.qos", "mqtt.qos", "mqtt.qos", T::IntSet, kCnt},
+    {"mqtt", K::TermField, "mqtt.topic", "mqtt.topic", "mqtt.topic", "mqtt.topic", T::StrSet, kCnt},
+    {"mqtt", K::TermField, "mqtt.type", "mqtt.type", "mqtt.type", "mqtt.type", T::StrSet, kCnt},
+    {"mqtt", K::TermField, "mqtt.version", "mqtt.version", "mqtt.version", "mqtt.version", T::StrSet, kCnt},
+    {"mqtt", K::TermField, "mqtt.willTopic", "mqtt.willTopic", "mqtt.willTopic", "mqtt.willTopic", T::StrSet, kCnt},
+    {"nbns", K::TermField, "nbns.host", "nbns.host", "nbns.host", "nbns.host", T::StrSet, kCnt},
+    {"nbns", K::Ip, "nbns.ip", "nbns.ip", "nbns.ip", "nbns.ip", T::IpSet, kCnt},
+    {"nbns", K::TermField, "nbns.name", "nbns.name", "nbns.name", "nbns.name", T::StrSet, kCnt},
+    {"nbns", K::TermField, "nbns.queryHost", "nbns.queryHost", "nbns.queryHost", "nbns.queryHost", T::StrSet, kCnt},
+    {"nbns", K::TermField, "nbns.queryType", "nbns.queryType", "nbns.queryType", "nbns.queryType", T::StrSet, kCnt},
+    {"ospf", K::TermField, "ospf.areaId", "ospf.areaId", "ospf.areaId", "ospf.areaId", T::StrSet, 0},
+    {"ospf", K::TermField, "ospf.msgType", "ospf.msgType", "ospf.msgType", "ospf.msgType", T::StrSet, 0},
+    {"ospf", K::TermField, "ospf.routerId", "ospf.routerId", "ospf.routerId", "ospf.routerId", T::StrSet, 0},
+    {"pana", K::TermField, "pana.msgType", "pana.msgType", "pana.msgType", "pana.msgType", T::StrSet, kCnt},
+    {"pana", K::TermField, "pana.sessionId", "pana.sessionId", "pana.sessionId", "pana.sessionId", T::StrSet, kCnt},
+    {"pana", K::TermField, "pana.user", "pana.user", "pana.user", "pana.user", T::StrSet, kCnt},
+    {"ptp", K::TermField, "ptp.clockId", "ptp.clockId", "ptp.clockId", "ptp.clockId", T::StrSet, kCnt},
+    {"ptp", K::TermField, "ptp.msgType", "ptp.msgType", "ptp.msgType", "ptp.msgType", T::StrSet, kCnt},
+    {"rdp", K::TermField, "rdp.requestedProtocols", "rdp.requestedProtocols", "rdp.requestedProtocols", "rdp.requestedProtocols", T::StrSet, kCnt},
+    {"rdp", K::TermField, "rdp.selectedProtocol", "rdp.selectedProtocol", "rdp.selectedProtocol", "rdp.selectedProtocol", T::StrSet, kCnt},
+    {"s7comm", K::Integer, "s7comm.errorClass", "s7comm.errorClass", "s7comm.errorClass", "s7comm.errorClass", T::IntSet, kCnt},
+    {"s7comm", K::Integer, "s7comm.errorCode", "s7comm.errorCode", "s7comm.errorCode", "s7comm.errorCode", T::IntSet, kCnt},
+    {"s7comm", K::Integer, "s7comm.func", "s7comm.func", "s7comm.func", "s7comm.func", T::IntSet, kCnt},
+    {"s7comm", K::TermField, "s7comm.funcName", "s7comm.funcName", "s7comm.funcName", "s7comm.funcName", T::StrSet, kCnt},
+    {"s7comm", K::Integer, "s7comm.opcode", "s7comm.opcode", "s7comm.opcode", "s7comm.opcode", T::IntSet, kCnt},
+    {"s7comm", K::Integer, "s7comm.pduref", "s7comm.pduref", "s7comm.pduref", "s7comm.pduref", T::IntSet, kCnt},
+    {"s7comm", K::Integer, "s7comm.rosctr", "s7comm.rosctr", "s7comm.rosctr", "s7comm.rosctr", T::IntSet, kCnt},
+    {"sccp", K::Integer, "sccp.dst", "sccp.dst", "sccp.dst", "sccp.dst", T::IntSet, kCnt},
+    {"sccp", K::Integer, "sccp.src", "sccp.src", "sccp.src", "sccp.src", T::IntSet, kCnt},
+    {"stun", K::Integer, "stun.error", "stun.error", "stun.error", "stun.error", T::IntSet, kCnt},
+    {"stun", K::Ip, "stun.mappedIp", "stun.mappedIp", "stun.mappedIp", "stun.mappedIp", T::IpSet, kCnt},
+    {"stun", K::Integer, "stun.mappedPort", "stun.mappedPort", "stun.mappedPort", "stun.mappedPort", T::IntSet, kCnt},
+    {"stun", K::TermField, "stun.realm", "stun.realm", "stun.realm", "stun.realm", T::StrSet, kCnt},
+    {"stun", K::TermField, "stun.software", "stun.software", "stun.software", "stun.software", T::StrSet, kCnt},
+    {"stun", K::TermField, "stun.type", "stun.type", "stun.type", "stun.type", T::StrSet, kCnt},
+    {"stun", K::TermField, "stun.username", "stun.username", "stun.username", "stun.username", T::StrSet, kCnt},
+    {"stun", K::Ip, "stun.xorMappedIp", "stun.xorMappedIp", "stun.xorMappedIp", "stun.xorMappedIp", T::IpSet, kCnt},
+    {"stun", K::Integer, "stun.xorMappedPort", "stun.xorMappedPort", "stun.xorMappedPort", "stun.xorMappedPort", T::IntSet, kCnt},
+    {"stun", K::Ip, "stun.xorPeerIp", "stun.xorPeerIp", "stun.xorPeerIp", "stun.xorPeerIp", T::IpSet, kCnt},
+    {"stun", K::TermField, "stun.xorPeerPort", "stun.xorPeerPort", "stun.xorPeerPort", "stun.xorPeerPort", T::StrSet, kCnt},
+    {"stun", K::Ip, "stun.xorRelayedIp", "stun.xorRelayedIp", "stun.xorRelayedIp", "stun.xorRelayedIp", T::IpSet, kCnt},
+    {"stun", K::Integer, "stun.xorRelayedPort", "stun.xorRelayedPort", "stun.xorRelayedPort", "stun.xorRelayedPort", T::IntSet, kCnt},
+    {"synchrophasor", K::Integer, "synchrophasor.cmd", "synchrophasor.cmd", "synchrophasor.cmd", "synchrophasor.cmd", T::IntSet, kCnt},
+    {"synchrophasor", K::Integer, "synchrophasor.dataRate", "synchrophasor.dataRate", "synchrophasor.dataRate", "synchrophasor.dataRate", T::IntSet, kCnt},
+    {"synchrophasor", K::TermField, "synchrophasor.frameType", "synchrophasor.frameType", "synchrophasor.frameType", "synchrophasor.frameType", T::StrSet, kCnt},
+    {"synchrophasor", K::Integer, "synchrophasor.idcode", "synchrophasor.idcode", "synchrophasor.idcode", "synchrophasor.idcode", T::IntSet, kCnt},
+    {"synchrophasor", K::Integer, "synchrophasor.numPMU", "synchrophasor.numPMU", "synchrophasor.numPMU", "synchrophasor.numPMU", T::IntSet, kCnt},
+    {"synchrophasor", K::TermField, "synchrophasor.station", "synchrophasor.station", "synchrophasor.station", "synchrophasor.station", T::StrSet, kCnt},
+    {"tcap", K::Integer, "tcap.opcode", "tcap.opcode", "tcap.opcode", "tcap.opcode", T::IntSet, kCnt},
+    {"tftp", K::TermField, "tftp.filename", "tftp.filename", "tftp.filename", "tftp.filename", T::StrSet, kCnt},
+    {"tftp", K::TermField, "tftp.opcode", "tftp.opcode", "tftp.opcode", "tftp.opcode", T::StrSet, kCnt},
+    {"websocket", K::Integer, "websocket.closeCode", "websocket.closeCode", "websocket.closeCode", "websocket.closeCode", T::IntSet, kCnt},
+    {"websocket", K::TermField, "websocket.closeReason", "websocket.closeReason", "websocket.closeReason", "websocket.closeReason", T::StrSet, kCnt},
+    {"websocket", K::Integer, "websocket.frameCnt", "websocket.frameCnt", "websocket.frameCnt", "websocket.frameCnt", T::Int, 0},
+    {"websocket", K::Integer, "websocket.maskedFromClient", "websocket.maskedFromClient", "websocket.maskedFromClient", "websocket.maskedFromClient", T::Int, 0},
+    {"websocket", K::TermField, "websocket.opcode", "websocket.opcode", "websocket.opcode", "websocket.opcode", T::StrSet, kCnt},
+    {"websocket", K::Integer, "websocket.payloadBytes", "websocket.payloadBytes", "websocket.payloadBytes", "websocket.payloadBytes", T::Int, 0},
+    {"websocket", K::TermField, "websocket.textSample", "websocket.textSample", "websocket.textSample", "websocket.textSample", T::StrSet, kCnt},
+};
+// clang-format on
+
+std::vector<std::string> split_aliases(const char* s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (const char* p = s; *p; ++p) {
+        if (*p == ',') {
+            if (!cur.empty()) out.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            cur.push_back(*p);
+        }
+    }
+    if (!cur.empty()) out.push_back(std::move(cur));
+    return out;
+}
+
+}  // namespace
+
+void add_builtin_fields(FieldRegistry& reg) {
+    for (const Row& r : kRows) {
+        FieldDef def;
+        def.group = r.group;
+        def.kind = r.kind;
+        def.expression = r.expr;
+        def.friendly = r.friendly;
+        def.db = r.db;
+        def.help = r.help;
+        def.type = r.type;
+        def.flags = r.flags;
+        def.aliases = split_aliases(r.aliases);
+        def.category = r.category;
+        reg.define(std::move(def));
+    }
+}
+
+}  // namespace flowdex::fields

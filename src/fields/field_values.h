@@ -1,0 +1,98 @@
+#pragma once
+/// A session's field values, held by field position (see FieldRegistry).
+///
+/// Storage is a short list of entries, one per field that has a value, searched linearly: a
+/// session carries a few dozen fields at most. Sets keep insertion order and de-duplicate; string
+/// sets compare a stored 64-bit hash first. Re-adding a value already present (a TTL seen on every
+/// packet, a repeated host) never allocates: lo/up-casing and truncation are applied while
+/// hashing and comparing, and a copy is made only when the value is new.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "fields/field_registry.h"
+
+namespace flowdex::fields {
+
+/// Strings longer than this are cut (Arkime's limit for a field value).
+inline constexpr size_t kMaxFieldString = 16384;
+
+/// Outcome of an add, for callers that must tell the failures apart (the Python layer raises
+/// TypeError on WrongType).
+enum class AddResult : uint8_t {
+    Added,        ///< a new value was stored
+    Overwritten,  ///< a single-value field got a new value
+    Duplicate,    ///< the value is already in the set
+    BadField,     ///< unknown position, Object field or fake (computed) field
+    WrongType,    ///< e.g. a string to an integer field, or text that is not an IP address
+};
+
+/// True for Added and Overwritten.
+inline bool added(AddResult r) {
+    return r == AddResult::Added || r == AddResult::Overwritten;
+}
+
+class FieldValues {
+  public:
+    /// Integer fields (Int, IntSet). Float fields accept integers too.
+    AddResult add_int_r(const FieldRegistry& reg, int pos, int64_t v);
+    /// String fields (Str, StrSet, StrList); lotermfield lower-cases, uptermfield upper-cases; values
+    /// over kMaxFieldString bytes are cut and `*truncated` is set (false otherwise). IP fields
+    /// accept the address as text (same as add_ip).
+    AddResult add_string_r(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated = nullptr);
+    /// Float fields (Float, FloatSet).
+    AddResult add_float_r(const FieldRegistry& reg, int pos, double v);
+    /// IP fields (Ip, IpSet): IPv4 dotted or IPv6 text, stored in canonical form (IPv4-mapped IPv6
+    /// is stored as IPv4). Unparsable text is WrongType.
+    AddResult add_ip_r(const FieldRegistry& reg, int pos, std::string_view text);
+
+    bool add_int(const FieldRegistry& reg, int pos, int64_t v) { return added(add_int_r(reg, pos, v)); }
+    bool add_string(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated = nullptr) {
+        return added(add_string_r(reg, pos, v, truncated));
+    }
+    bool add_float(const FieldRegistry& reg, int pos, double v) { return added(add_float_r(reg, pos, v)); }
+    bool add_ip(const FieldRegistry& reg, int pos, std::string_view text) { return added(add_ip_r(reg, pos, text)); }
+
+    bool has(int pos) const { return count(pos) > 0; }
+    /// Number of values held for `pos` (1 for a set single-value field).
+    size_t count(int pos) const;
+    /// Values of an Int/IntSet field, nullptr when none.
+    const std::vector<int64_t>* ints(int pos) const;
+    /// Values of a Str/StrSet/StrList/Ip/IpSet field (IPs as text), nullptr when none.
+    const std::vector<std::string>* strings(int pos) const;
+    /// Values of a Float/FloatSet field, nullptr when none.
+    const std::vector<double>* floats(int pos) const;
+    /// Positions that hold values, in the order they were first set.
+    std::vector<int> positions() const;
+
+    /// Drops the values of fields defined with kFlagNoLinked (before the next segment of a long session).
+    void clear_nolinked(const FieldRegistry& reg);
+    /// Drops every value; buffers are kept for reuse.
+    void clear();
+
+    /// Writes every stored field at its db path: single values as scalars, sets and lists as arrays,
+    /// plus `<db>Cnt` (or `<db>-cnt` with kFlagEcsCount) when the field has kFlagCount. Object,
+    /// fake and disabled fields are skipped.
+    void emit(const FieldRegistry& reg, flowdex::DocBuilder& doc) const;
+
+  private:
+    struct Entry {
+        int pos = -1;
+        bool used = false;  ///< false once cleared; the entry and its buffers wait for reuse
+        std::vector<int64_t> ints;
+        std::vector<double> floats;
+        std::vector<std::string> strs;
+        std::vector<uint64_t> hashes;  ///< parallel to strs for string sets
+    };
+    Entry* find(int pos);
+    const Entry* find(int pos) const;
+    Entry& slot(int pos);
+    AddResult store_string(const FieldDef& def, int pos, std::string_view v, int casing);
+
+    std::vector<Entry> entries_;
+};
+
+}  // namespace flowdex::fields

@@ -1,0 +1,111 @@
+#include "reader/pcap_source.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace flowdex::reader {
+namespace {
+constexpr int64_t kPcapFileHeader = 24;
+constexpr int64_t kPcapRecordHeader = 16;
+constexpr int kLiveTimeoutMs = 100;
+}  // namespace
+
+Packet* PacketBatch::append(const uint8_t* bytes, uint32_t caplen) {
+    if (count == kMaxPackets) return nullptr;
+    if (used + caplen > arena.size()) {
+        if (count > 0) return nullptr;
+        arena.resize(caplen);  // one frame larger than the arena: grow once
+    }
+    std::memcpy(arena.data() + used, bytes, caplen);
+    Packet& p = packets[count++];
+    p = Packet{};
+    p.data = arena.data() + used;
+    p.caplen = caplen;
+    used += caplen;
+    return &p;
+}
+
+PcapSource::PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool live)
+    : pcap_(p), name_(std::move(name)), fileIndex_(fileIndex), linkType_(pcap_datalink(p)), live_(live) {
+    nano_ = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+    pos_ = kPcapFileHeader;
+}
+
+PcapSource::~PcapSource() { pcap_close(pcap_); }
+
+std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, uint32_t fileIndex) {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = path == "-" ? pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_MICRO, err)
+                            : pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
+    if (!p) throw std::runtime_error((path == "-" ? std::string("standard input") : path) + ": " + err);
+    return std::unique_ptr<PcapSource>(new PcapSource(p, path, fileIndex, false));
+}
+
+std::unique_ptr<PcapSource> PcapSource::open_live(const std::string& iface, uint32_t fileIndex, int snaplen) {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_create(iface.c_str(), err);
+    if (!p) throw std::runtime_error("interface " + iface + ": " + err);
+    pcap_set_snaplen(p, snaplen);
+    pcap_set_promisc(p, 1);
+    pcap_set_timeout(p, kLiveTimeoutMs);
+    pcap_set_buffer_size(p, 64 * 1024 * 1024);
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        std::string msg = pcap_geterr(p);
+        pcap_close(p);
+        throw std::runtime_error("interface " + iface + ": " + msg);
+    }
+    return std::unique_ptr<PcapSource>(new PcapSource(p, "iface:" + iface, fileIndex, true));
+}
+
+bool PcapSource::take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes) {
+    Packet* p = batch.append(bytes, hdr.caplen);
+    if (!p) return false;
+    p->wirelen = hdr.len;
+    p->tsUs = static_cast<uint64_t>(hdr.ts.tv_sec) * 1000000u + static_cast<uint64_t>(hdr.ts.tv_usec);
+    p->readerPos = pos_;
+    p->fileIndex = fileIndex_;
+    p->linkType = static_cast<uint16_t>(linkType_);
+    pos_ += kPcapRecordHeader + hdr.caplen;
+    ++packets_;
+    return true;
+}
+
+ReadStatus PcapSource::read_batch(PacketBatch& batch) {
+    if (haveCarry_) {
+        if (!take(batch, carryHdr_, carry_.data())) return ReadStatus::Ok;
+        haveCarry_ = false;
+    }
+    while (batch.count < PacketBatch::kMaxPackets) {
+        pcap_pkthdr* hdr;
+        const u_char* bytes;
+        int rc = pcap_next_ex(pcap_, &hdr, &bytes);
+        if (rc == 1) {
+            if (!take(batch, *hdr, bytes)) {
+                // The arena is full: keep this frame for the next batch.
+                carryHdr_ = *hdr;
+                carry_.assign(bytes, bytes + hdr->caplen);
+                haveCarry_ = true;
+                return ReadStatus::Ok;
+            }
+            continue;
+        }
+        if (rc == 0) return ReadStatus::Ok;  // live timeout
+        if (rc == PCAP_ERROR_BREAK) return ReadStatus::End;
+        error_ = pcap_geterr(pcap_);
+        return ReadStatus::Error;
+    }
+    return ReadStatus::Ok;
+}
+
+uint64_t PcapSource::bytes_read() const { return pos_ > 0 ? static_cast<uint64_t>(pos_) : 0; }
+
+void PcapSource::break_loop() { pcap_breakloop(pcap_); }
+
+uint64_t PcapSource::kernel_drops() const {
+    pcap_stat st{};
+    if (!live_ || pcap_stats(pcap_, &st) != 0) return 0;
+    return st.ps_drop;
+}
+
+}  // namespace flowdex::reader

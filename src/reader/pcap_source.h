@@ -1,0 +1,83 @@
+#pragma once
+/// Packet sources: capture files (pcap and pcapng, via libpcap), standard input and live
+/// interfaces, each delivering packets in batches.
+///
+/// A batch owns one arena; read_batch() copies each frame out of libpcap's buffer into it (one
+/// memcpy, no allocation once the arena has grown), so the packets of a batch stay valid together
+/// until the batch is refilled. Errors that end an input (a truncated or corrupt file) are
+/// reported through read_batch's status and error(); packets read before the fault stay in the
+/// batch and are processed.
+#include <pcap/pcap.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/packet.h"
+
+namespace flowdex::reader {
+
+struct PacketBatch {
+    static constexpr size_t kMaxPackets = 256;
+    static constexpr size_t kArenaBytes = 512 * 1024;
+
+    std::array<Packet, kMaxPackets> packets;
+    size_t count = 0;
+    std::vector<uint8_t> arena = std::vector<uint8_t>(kArenaBytes);
+    size_t used = 0;
+
+    void clear() {
+        count = 0;
+        used = 0;
+    }
+    /// Copies a frame in; returns nullptr when the batch is full.
+    Packet* append(const uint8_t* bytes, uint32_t caplen);
+};
+
+enum class ReadStatus : uint8_t { Ok, End, Error };
+
+class PcapSource {
+public:
+    /// Opens a capture file ("-" for standard input). Throws std::runtime_error("NAME: reason").
+    static std::unique_ptr<PcapSource> open_file(const std::string& path, uint32_t fileIndex);
+    /// Opens a live interface in promiscuous mode.
+    static std::unique_ptr<PcapSource> open_live(const std::string& iface, uint32_t fileIndex, int snaplen = 65535);
+
+    ~PcapSource();
+    PcapSource(const PcapSource&) = delete;
+    PcapSource& operator=(const PcapSource&) = delete;
+
+    /// Appends packets to `batch` until it is full or the input ends.
+    ReadStatus read_batch(PacketBatch& batch);
+    const std::string& error() const { return error_; }
+    const std::string& name() const { return name_; }
+    int link_type() const { return linkType_; }
+    uint64_t packets() const { return packets_; }
+    /// Bytes of the file consumed so far (for progress), 0 when unknown.
+    uint64_t bytes_read() const;
+    bool live() const { return live_; }
+    /// Stops a live capture from another thread (signal handler safe).
+    void break_loop();
+    /// Packets the kernel dropped (live only).
+    uint64_t kernel_drops() const;
+
+private:
+    PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool live);
+    bool take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes);
+    pcap_t* pcap_;
+    std::string name_;
+    std::string error_;
+    uint32_t fileIndex_;
+    int linkType_;
+    bool live_;
+    bool nano_;
+    uint64_t packets_ = 0;
+    int64_t pos_ = 0;
+    std::vector<uint8_t> carry_;
+    pcap_pkthdr carryHdr_{};
+    bool haveCarry_ = false;
+};
+
+}  // namespace flowdex::reader

@@ -1,0 +1,559 @@
+#include "session/flow_table.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "core/byte_reader.h"
+#include "core/ip_format.h"
+
+namespace flowdex::session {
+namespace {
+
+constexpr size_t kInitialSlots = 1024;
+constexpr uint64_t kUsPerSec = 1000000;
+constexpr uint8_t kListClosing = kSessionKinds;
+constexpr uint8_t kListHeld = kSessionKinds + 1;
+constexpr uint8_t kListNone = 0xff;
+/// Per-packet fields (MACs, TTLs, VLANs, outer addresses) are collected from this many packets
+/// of each direction.
+constexpr uint64_t kFieldPackets = 10;
+
+const char* kind_protocol(SessionKind k) {
+    switch (k) {
+        case SessionKind::Tcp: return "tcp";
+        case SessionKind::Udp: return "udp";
+        case SessionKind::Icmp: return "icmp";
+        case SessionKind::Sctp: return "sctp";
+        case SessionKind::Esp: return "esp";
+        default: return nullptr;
+    }
+}
+
+struct TunnelName {
+    Tunnel bit;
+    const char* name;
+};
+constexpr TunnelName kTunnelNames[] = {
+    {Tunnel::Gre, "gre"}, {Tunnel::Pppoe, "pppoe"}, {Tunnel::Mpls, "mpls"},       {Tunnel::Ppp, "ppp"},
+    {Tunnel::Gtp, "gtp"}, {Tunnel::Vxlan, "vxlan"}, {Tunnel::VxlanGpe, "vxlan-gpe"}, {Tunnel::Geneve, "geneve"},
+};
+
+void format_mac(const uint8_t* m, char* out) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; ++i) {
+        out[i * 3] = hex[m[i] >> 4];
+        out[i * 3 + 1] = hex[m[i] & 0xf];
+        out[i * 3 + 2] = ':';
+    }
+}
+
+void copy_addr(const Packet& p, int32_t ipOff, bool v6, int which, uint8_t* out) {
+    const uint8_t* ip = p.data + ipOff;
+    if (v6)
+        std::memcpy(out, ip + 8 + which * 16, 16);
+    else
+        std::memcpy(out, ip + 12 + which * 4, 4);
+}
+
+}  // namespace
+
+uint32_t TableSettings::timeout_for(SessionKind k) const {
+    switch (k) {
+        case SessionKind::Tcp: return tcpTimeout;
+        case SessionKind::Icmp: return icmpTimeout;
+        case SessionKind::Sctp: return sctpTimeout;
+        case SessionKind::Esp: return espTimeout;
+        default: return udpTimeout;
+    }
+}
+
+FlowTable::FlowTable(const Context& ctx, SessionSink& sink) : ctx_(ctx), sink_(sink) {
+    slots_.assign(kInitialSlots, nullptr);
+    hashes_.assign(kInitialSlots, 0);
+    mask_ = kInitialSlots - 1;
+}
+
+FlowTable::~FlowTable() {
+    for (auto& s : pool_) {
+        for (ParserEntry& e : s->parsers)
+            if (e.free) e.free(e.ctx, *s);
+    }
+}
+
+// ---------------------------------------------------------------- keys and the hash table
+
+void make_flow_key(const Packet& p, IdTracking tracking, FlowKey& k) {
+    k.kind = static_cast<uint8_t>(p.kind);
+    switch (p.kind) {
+        case SessionKind::Arp: {
+            const uint8_t* arp = p.data + p.payloadOffset;
+            bool request = load_be16(arp + 6) == 1;
+            std::memcpy(k.addr[0], arp + (request ? 24 : 14), 4);
+            break;
+        }
+        case SessionKind::Ether: k.ethertype = p.ethertype; break;
+        default:
+            k.v6 = p.v6;
+            copy_addr(p, p.ipOffset, p.v6, 0, k.addr[0]);
+            copy_addr(p, p.ipOffset, p.v6, 1, k.addr[1]);
+            if (p.kind == SessionKind::Tcp || p.kind == SessionKind::Udp || p.kind == SessionKind::Sctp) {
+                k.port[0] = p.srcPort;
+                k.port[1] = p.dstPort;
+            }
+            k.proto = p.kind == SessionKind::Icmp ? 1 : p.ipProtocol;
+            break;
+    }
+    if (tracking == IdTracking::Vlan) k.vlan = p.vlan;
+    if (tracking == IdTracking::Vni) k.vni = p.vni;
+}
+
+Session* FlowTable::find(const FlowKey& k, uint32_t h) const {
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+        Session* s = slots_[i];
+        if (!s) return nullptr;
+        if (hashes_[i] == h && s->key == k) return s;
+    }
+}
+
+void FlowTable::insert(Session* s, uint32_t h) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    size_t i = h & mask_;
+    while (slots_[i]) i = (i + 1) & mask_;
+    slots_[i] = s;
+    hashes_[i] = h;
+    s->slot = static_cast<uint32_t>(i);
+    ++count_;
+}
+
+void FlowTable::grow() {
+    std::vector<Session*> old = std::move(slots_);
+    std::vector<uint32_t> oldHashes = std::move(hashes_);
+    slots_.assign(old.size() * 2, nullptr);
+    hashes_.assign(old.size() * 2, 0);
+    mask_ = slots_.size() - 1;
+    for (size_t j = 0; j < old.size(); ++j) {
+        if (!old[j]) continue;
+        size_t i = oldHashes[j] & mask_;
+        while (slots_[i]) i = (i + 1) & mask_;
+        slots_[i] = old[j];
+        hashes_[i] = oldHashes[j];
+        old[j]->slot = static_cast<uint32_t>(i);
+    }
+}
+
+void FlowTable::erase(Session* s) {
+    size_t i = s->slot;
+    if (slots_[i] != s) return;
+    slots_[i] = nullptr;
+    --count_;
+    // Backward-shift deletion keeps every probe chain unbroken.
+    for (size_t j = (i + 1) & mask_; slots_[j]; j = (j + 1) & mask_) {
+        size_t home = hashes_[j] & mask_;
+        bool movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
+        if (!movable) continue;
+        slots_[i] = slots_[j];
+        hashes_[i] = hashes_[j];
+        slots_[i]->slot = static_cast<uint32_t>(i);
+        slots_[j] = nullptr;
+        i = j;
+    }
+}
+
+bool FlowTable::owns(const Session* s) const {
+    for (const auto& p : pool_)
+        if (p.get() == s) return s->kind != SessionKind::None;
+    return false;
+}
+
+// ---------------------------------------------------------------- lists
+
+void FlowTable::lru_push(Session* s, uint8_t list) {
+    ListHead& l = list < kSessionKinds ? lru_[list] : list == kListClosing ? closing_ : held_;
+    s->lruList = list;
+    s->lruNext = nullptr;
+    s->lruPrev = l.tail;
+    if (l.tail)
+        l.tail->lruNext = s;
+    else
+        l.head = s;
+    l.tail = s;
+}
+
+void FlowTable::lru_remove(Session* s) {
+    if (s->lruList == kListNone) return;
+    ListHead& l = s->lruList < kSessionKinds ? lru_[s->lruList] : s->lruList == kListClosing ? closing_ : held_;
+    (s->lruPrev ? s->lruPrev->lruNext : l.head) = s->lruNext;
+    (s->lruNext ? s->lruNext->lruPrev : l.tail) = s->lruPrev;
+    s->lruPrev = s->lruNext = nullptr;
+    s->lruList = kListNone;
+}
+
+void FlowTable::save_list_push(Session* s) {
+    s->inSaveList = true;
+    s->saveNext = nullptr;
+    s->savePrev = saveList_.tail;
+    if (saveList_.tail)
+        saveList_.tail->saveNext = s;
+    else
+        saveList_.head = s;
+    saveList_.tail = s;
+}
+
+void FlowTable::save_list_remove(Session* s) {
+    if (!s->inSaveList) return;
+    (s->savePrev ? s->savePrev->saveNext : saveList_.head) = s->saveNext;
+    (s->saveNext ? s->saveNext->savePrev : saveList_.tail) = s->savePrev;
+    s->savePrev = s->saveNext = nullptr;
+    s->inSaveList = false;
+}
+
+// ---------------------------------------------------------------- packets
+
+Session* FlowTable::create(const Packet& p, const FlowKey& k, uint32_t h, bool swap) {
+    Session* s;
+    if (!free_.empty()) {
+        s = free_.back();
+        free_.pop_back();
+    } else {
+        pool_.push_back(std::make_unique<Session>());
+        s = pool_.back().get();
+    }
+    s->key = k;
+    s->kind = p.kind;
+    s->kindName = p.kindName;
+    s->ipProtocol = p.ipProtocol;
+    s->haveEthertype = p.haveEthertype && p.linkType == 1;
+    s->ethertype = p.kind == SessionKind::Ether ? p.ethertype : p.firstEthertype;
+    s->linkType = p.linkType;
+    s->firstFileIndex = p.fileIndex;
+    s->firstPos = p.readerPos;
+    s->firstUs = s->lastUs = p.tsUs;
+    s->lruList = kListNone;
+    // The client is the sender of the first packet: find which key end that is.
+    FlowKey probe;
+    make_key(p, probe);
+    bool senderIsKey0 = std::memcmp(probe.addr[0], k.addr[0], 16) == 0 && probe.port[0] == k.port[0];
+    s->client = senderIsKey0 ? 0 : 1;
+    if (swap) s->client ^= 1;
+    if (p.kind == SessionKind::Arp || p.kind == SessionKind::Ether) s->client = 0;
+    insert(s, h);
+    lru_push(s, static_cast<uint8_t>(p.kind));
+    if (p.kind == SessionKind::Tcp) {
+        s->saveAtSecs = p.tsUs / kUsPerSec + ctx_.settings.tcpSaveTimeout;
+        save_list_push(s);
+    }
+    const char* proto = kind_protocol(p.kind);
+    add_protocol(*s, proto ? proto : (p.kindName ? p.kindName : "unknown"));
+    ++stats_.created;
+    return s;
+}
+
+void FlowTable::process(Packet& p) {
+    ++stats_.packets;
+    uint64_t clockSecs = p.clockUs / kUsPerSec;
+    if (clockSecs > timerSecs_) run_timers(clockSecs);
+
+    FlowKey k;
+    make_key(p, k);
+    bool swapped = k.canonicalize();
+    uint32_t h = k.hash();
+    Session* s = find(k, h);
+
+    bool synOnly = p.kind == SessionKind::Tcp && (p.tcpFlags & 0x12) == 0x02;
+    if (s && synOnly && s->finOrRst && s->haveSyn) {
+        uint32_t seq = load_be32(p.data + p.l4Offset + 4);
+        if (seq != s->clientIsn) {
+            save(*s, true);
+            s = nullptr;
+        }
+    }
+    if (!s) {
+        bool synAckFirst = p.kind == SessionKind::Tcp && (p.tcpFlags & 0x12) == 0x12;
+        s = create(p, k, h, synAckFirst);
+    }
+    (void)swapped;
+    // Direction: does the packet's source match the client end of the key?
+    int dir = 0;
+    if (s->kind != SessionKind::Arp && s->kind != SessionKind::Ether) {
+        uint8_t src[16] = {};
+        copy_addr(p, p.ipOffset, p.v6, 0, src);
+        const uint8_t* clientAddr = s->key.addr[s->client];
+        bool portsMatter = s->kind == SessionKind::Tcp || s->kind == SessionKind::Udp || s->kind == SessionKind::Sctp;
+        bool fromClient = std::memcmp(src, clientAddr, 16) == 0 && (!portsMatter || p.srcPort == s->key.port[s->client]);
+        if (fromClient && portsMatter && std::memcmp(s->key.addr[0], s->key.addr[1], 16) == 0 &&
+            s->key.port[0] == s->key.port[1])
+            fromClient = true;
+        dir = fromClient ? 0 : 1;
+    }
+    p.direction = static_cast<uint8_t>(dir);
+    current_ = s;
+    add_packet(*s, p, dir);
+    current_ = nullptr;
+}
+
+void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
+    s.lastUs = std::max(s.lastUs, p.tsUs);
+    s.packets[dir]++;
+    s.packetsTotal[dir]++;
+    s.bytes[dir] += p.caplen;
+    if (s.lruList < kSessionKinds) {
+        lru_remove(&s);
+        lru_push(&s, static_cast<uint8_t>(s.kind));
+    } else if (s.lruList == kListClosing) {
+        lru_remove(&s);
+        lru_push(&s, kListClosing);
+    }
+    if (s.packetsTotal[dir] <= kFieldPackets) add_packet_fields(s, p, dir);
+
+    const uint8_t* payload = p.data + p.payloadOffset;
+    switch (s.kind) {
+        case SessionKind::Tcp: tcp_packet(s, p, dir); break;
+        case SessionKind::Udp:
+            if (p.payloadLen > 0) deliver(s, dir, payload, p.payloadLen, classify::Transport::Udp, false);
+            break;
+        case SessionKind::Sctp:
+            if (p.payloadLen > 0) deliver(s, dir, payload, p.payloadLen, classify::Transport::Sctp, false);
+            break;
+        case SessionKind::Icmp:
+            s.databytes[dir] += p.payloadLen;
+            if (p.payloadLen >= 2) {
+                const uint8_t* icmp = p.data + p.l4Offset;
+                if (!s.haveIcmp) {
+                    s.haveIcmp = true;
+                    s.icmpType = icmp[0];
+                    s.icmpCode = icmp[1];
+                }
+                s.fields.add_int(*ctx_.registry, ctx_.core.icmpType, icmp[0]);
+                s.fields.add_int(*ctx_.registry, ctx_.core.icmpCode, icmp[1]);
+            }
+            break;
+        case SessionKind::Esp: s.databytes[dir] += p.payloadLen; break;
+        default: break;
+    }
+    if (s.packets[0] + s.packets[1] >= ctx_.settings.maxPackets && s.kind != SessionKind::None) save(s, false);
+}
+
+void FlowTable::add_packet_fields(Session& s, const Packet& p, int dir) {
+    const fields::FieldRegistry& reg = *ctx_.registry;
+    const CoreFields& cf = ctx_.core;
+    char mac[18];
+    if (p.etherOffset >= 0 && p.linkType == 1) {
+        const uint8_t* eth = p.data + p.etherOffset;
+        format_mac(eth + 6, mac);
+        s.fields.add_string(reg, dir == 0 ? cf.srcMac : cf.dstMac, std::string_view(mac, 17));
+        format_mac(eth, mac);
+        s.fields.add_string(reg, dir == 0 ? cf.dstMac : cf.srcMac, std::string_view(mac, 17));
+        if (p.outerEtherOffset >= 0 && p.outerEtherOffset != p.etherOffset) {
+            const uint8_t* outer = p.data + p.outerEtherOffset;
+            format_mac(outer, mac);
+            s.fields.add_string(reg, cf.srcOuterMac, std::string_view(mac, 17));
+            format_mac(outer + 6, mac);
+            s.fields.add_string(reg, cf.dstOuterMac, std::string_view(mac, 17));
+        }
+    }
+    if (p.ipOffset >= 0 && s.kind != SessionKind::Arp && s.kind != SessionKind::Ether) {
+        s.fields.add_int(reg, dir == 0 ? cf.srcTtl : cf.dstTtl, p.ttl);
+        if (p.dscp) s.fields.add_int(reg, dir == 0 ? cf.srcDscp : cf.dstDscp, p.dscp);
+        if (p.outerIpOffset >= 0 && p.outerIpOffset != p.ipOffset) {
+            char buf[64];
+            uint8_t a[16] = {};
+            for (int w = 0; w < 2; ++w) {
+                copy_addr(p, p.outerIpOffset, p.outerv6, w, a);
+                size_t n = format_ip(a, p.outerv6, buf);
+                s.fields.add_ip(reg, w == 0 ? cf.srcOuterIp : cf.dstOuterIp, std::string_view(buf, n));
+            }
+        }
+    }
+    for (int i = 0; i < p.vlanCount; ++i) {
+        uint16_t id = p.vlans[i] & kVlanIdMask;
+        s.fields.add_int(reg, cf.vlan, id);
+        int pos = (p.vlans[i] & kVlanIsQinQ) ? cf.dot1ad : cf.dot1q;
+        if (s.fields.add_int_r(reg, pos, id) == fields::AddResult::WrongType) {
+            char num[8];
+            int n = std::snprintf(num, sizeof num, "%u", id);
+            s.fields.add_string(reg, pos, std::string_view(num, static_cast<size_t>(n)));
+        }
+    }
+    if (p.vniSet) s.fields.add_int(reg, cf.vni, p.vni);
+    if (p.tunnel) {
+        for (const TunnelName& t : kTunnelNames)
+            if (has_tunnel(p.tunnel, t.bit)) add_protocol(s, t.name);
+    }
+}
+
+// ---------------------------------------------------------------- payload
+
+void FlowTable::deliver(Session& s, int dir, const uint8_t* data, uint32_t len, classify::Transport t, bool stream) {
+    s.databytes[dir] += len;
+    if (stream ? s.payload8Len[dir] < 8 : s.payload8Len[dir] == 0) {
+        uint32_t n = std::min<uint32_t>(8u - s.payload8Len[dir], len);
+        std::memcpy(s.payload8[dir] + s.payload8Len[dir], data, n);
+        s.payload8Len[dir] = static_cast<uint8_t>(s.payload8Len[dir] + n);
+    }
+    if (!s.classified[dir]) {
+        s.classified[dir] = true;
+        uint16_t cport = s.key.port[s.client], sport = s.key.port[s.client ^ 1];
+        ctx_.classifiers->classify(t, s, data, len, dir, cport, sport);
+    }
+    run_parsers(s, dir, data, len);
+}
+
+void FlowTable::run_parsers(Session& s, int dir, const uint8_t* data, uint32_t len) {
+    // Index loop: a parser may register another parser (the vector may grow).
+    for (size_t i = 0; i < s.parsers.size(); ++i) {
+        ParserEntry e = s.parsers[i];
+        if (!e.active || !e.parse) continue;
+        int rc = e.parse(e.ctx, s, data, len, dir);
+        if (rc < 0) {
+            s.parsers[i].active = false;
+            if (e.free) e.free(e.ctx, s);
+            s.parsers[i].free = nullptr;
+        } else if (rc > 0 && static_cast<uint32_t>(rc) >= len) {
+            break;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- tags and protocols
+
+bool FlowTable::add_tag(Session& s, std::string_view tag) {
+    return s.fields.add_string(*ctx_.registry, ctx_.core.tags, tag);
+}
+
+bool FlowTable::add_protocol(Session& s, std::string_view proto) {
+    return s.fields.add_string(*ctx_.registry, ctx_.core.protocol, proto);
+}
+
+bool FlowTable::has_protocol(const Session& s, std::string_view proto) const {
+    const std::vector<std::string>* v = s.fields.strings(ctx_.core.protocol);
+    if (!v) return false;
+    return std::find(v->begin(), v->end(), proto) != v->end();
+}
+
+// ---------------------------------------------------------------- timers and saving
+
+void FlowTable::run_timers(uint64_t nowSecs) {
+    timerSecs_ = nowSecs;
+    for (int k = 0; k < kSessionKinds; ++k) {
+        uint32_t timeout = ctx_.settings.timeout_for(static_cast<SessionKind>(k));
+        while (Session* s = lru_[k].head) {
+            if (s->lastUs / kUsPerSec + timeout >= nowSecs) break;
+            save(*s, true);
+        }
+    }
+    while (Session* s = closing_.head) {
+        if (s->closeAtSecs >= nowSecs) break;
+        save(*s, true);
+    }
+    while (Session* s = saveList_.head) {
+        if (s->saveAtSecs >= nowSecs) break;
+        save_list_remove(s);
+        save(*s, false);
+        s->saveAtSecs = nowSecs + ctx_.settings.tcpSaveTimeout;
+        save_list_push(s);
+    }
+}
+
+void FlowTable::mark_closing(Session& s) {
+    if (s.closeState == CloseState::Closing) return;
+    s.closeState = CloseState::Closing;
+    s.closeAtSecs = s.lastUs / kUsPerSec + ctx_.settings.tcpClosingTimeout;
+    lru_remove(&s);
+    lru_push(&s, kListClosing);
+}
+
+void FlowTable::save(Session& s, bool final) {
+    if (final) tcp_flush_queues(s);
+    for (size_t i = 0; i < s.parsers.size(); ++i) {
+        const ParserEntry& e = s.parsers[i];
+        if (e.save) e.save(e.ctx, s, final);
+    }
+    current_ = &s;
+    for (const auto& h : ctx_.hooks->pre_save()) h.fn(h.ctx, s, final);
+    current_ = nullptr;
+    if (final && s.holdCount > 0) {
+        // Wait for decref: out of the table so new packets start a new session.
+        s.finalPending = true;
+        erase(&s);
+        lru_remove(&s);
+        save_list_remove(&s);
+        lru_push(&s, kListHeld);
+        return;
+    }
+    if (final) {
+        erase(&s);
+        lru_remove(&s);
+        save_list_remove(&s);
+    }
+    current_ = &s;
+    for (const auto& h : ctx_.hooks->save()) h.fn(h.ctx, s, final);
+    current_ = nullptr;
+    sink_.write_session(s, final);
+    ++stats_.saved;
+    ++s.segments;
+    if (final)
+        release(&s);
+    else
+        reset_segment(s);
+}
+
+void FlowTable::decref(Session& s) {
+    if (s.holdCount > 0) --s.holdCount;
+    if (s.holdCount == 0 && s.finalPending) finish_final(s);
+}
+
+void FlowTable::finish_final(Session& s) {
+    s.finalPending = false;
+    lru_remove(&s);
+    current_ = &s;
+    for (const auto& h : ctx_.hooks->save()) h.fn(h.ctx, s, true);
+    current_ = nullptr;
+    sink_.write_session(s, true);
+    ++stats_.saved;
+    ++s.segments;
+    release(&s);
+}
+
+void FlowTable::reset_segment(Session& s) {
+    std::memset(s.packets, 0, sizeof s.packets);
+    std::memset(s.bytes, 0, sizeof s.bytes);
+    std::memset(s.databytes, 0, sizeof s.databytes);
+    std::memset(s.tcpFlags, 0, sizeof s.tcpFlags);
+    s.firstSegmentTcpInfo = false;
+    s.fields.clear_nolinked(*ctx_.registry);
+}
+
+void FlowTable::release(Session* s) {
+    for (ParserEntry& e : s->parsers)
+        if (e.free) e.free(e.ctx, *s);
+    for (const auto& h : ctx_.hooks->on_free()) h.fn(h.ctx, *s);
+    Session fresh;
+    // Keep the vectors' capacity for the next session.
+    fresh.parsers = std::move(s->parsers);
+    fresh.parsers.clear();
+    fresh.clientIsns = std::move(s->clientIsns);
+    fresh.clientIsns.clear();
+    for (int d = 0; d < 2; ++d) {
+        fresh.tcp[d].queue = std::move(s->tcp[d].queue);
+        fresh.tcp[d].queue.clear();
+    }
+    fresh.fields = std::move(s->fields);
+    fresh.fields.clear();
+    fresh.id = std::move(s->id);
+    fresh.id.clear();
+    *s = std::move(fresh);
+    free_.push_back(s);
+}
+
+void FlowTable::flush_all() {
+    for (int k = 0; k < kSessionKinds; ++k)
+        while (Session* s = lru_[k].head) save(*s, true);
+    while (Session* s = closing_.head) save(*s, true);
+    while (Session* s = held_.head) {
+        s->holdCount = 0;
+        finish_final(*s);
+    }
+}
+
+}  // namespace flowdex::session

@@ -1,0 +1,125 @@
+#pragma once
+/// A session: the state kept for one flow between its first packet and its save.
+///
+/// Counters are per direction (0 = client→server, 1 = server→client) and restart at each
+/// intermediate save of a long session; fields (FieldValues) persist across those saves unless
+/// defined `nolinked`. Sessions are owned by exactly one FlowTable (one packet thread) and are
+/// recycled through its pool, so their vectors keep their capacity between uses.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/flow_key.h"
+#include "fields/field_values.h"
+
+namespace flowdex::session {
+
+struct Session;
+
+/// A parser attached to one session. `parse` returns -1 to unregister itself, 0 to go on, n > 0
+/// for n bytes consumed (n >= len: the parsers registered after it skip this chunk).
+using ParseFn = int (*)(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which);
+/// Called at every save of the session, before the pre-save hooks (`final` false for splits).
+using ParserSaveFn = void (*)(void* ctx, Session& s, bool final);
+/// Called once when the parser is removed or the session is freed; releases `ctx`.
+using ParserFreeFn = void (*)(void* ctx, Session& s);
+
+struct ParserEntry {
+    ParseFn parse = nullptr;
+    ParserSaveFn save = nullptr;
+    ParserFreeFn free = nullptr;
+    void* ctx = nullptr;
+    bool active = true;
+};
+
+enum class TcpFlag : uint8_t { Syn, SynAck, Ack, Psh, Fin, Rst, Urg, Ece, Cwr, SrcZero, DstZero, Count };
+constexpr size_t kTcpFlagCount = static_cast<size_t>(TcpFlag::Count);
+
+/// One direction of a TCP stream: the next sequence number we expect and the segments that
+/// arrived ahead of it (copies, bounded by kMaxQueuedSegments).
+struct TcpDirection {
+    struct Segment {
+        uint32_t seq;
+        std::vector<uint8_t> data;
+    };
+    uint32_t nextSeq = 0;
+    bool haveSeq = false;
+    bool finSeen = false;
+    bool finAcked = false;
+    uint32_t finSeq = 0;
+    std::vector<Segment> queue;  ///< sorted by seq
+};
+
+enum class CloseState : uint8_t { Open, Closing };
+
+struct Session {
+    // --- identity
+    FlowKey key;          ///< canonical
+    SessionKind kind = SessionKind::None;
+    uint8_t client = 0;   ///< index in key.addr/key.port of the client end
+    uint8_t ipProtocol = 0;
+    bool haveEthertype = false;
+    uint16_t ethertype = 0;
+    uint16_t linkType = 0;
+    const char* kindName = nullptr;
+    uint32_t firstFileIndex = 0;
+    int64_t firstPos = 0;
+    std::string id;       ///< assigned at the first save
+    uint16_t segments = 0;  ///< saves done so far
+
+    // --- times (µs)
+    uint64_t firstUs = 0;
+    uint64_t lastUs = 0;
+
+    // --- counters of the current segment, per direction
+    uint64_t packets[2] = {};
+    uint64_t bytes[2] = {};
+    uint64_t databytes[2] = {};
+    uint32_t tcpFlags[kTcpFlagCount] = {};
+    uint64_t packetsTotal[2] = {};  ///< across segments: limits per-packet field collection
+
+    // --- first payload bytes per direction (kept across segments)
+    uint8_t payload8[2][8] = {};
+    uint8_t payload8Len[2] = {};
+
+    // --- ICMP type/code of the first packet (community id)
+    uint8_t icmpType = 0, icmpCode = 0;
+    bool haveIcmp = false;
+
+    // --- TCP
+    TcpDirection tcp[2];
+    bool tcpStarted = false;  ///< a SYN or SYN-ACK was seen: data is tracked in order
+    bool haveSyn = false, haveSynAck = false;
+    bool synValidated = false, synAckValidated = false;
+    bool finOrRst = false;
+    uint32_t clientIsn = 0, serverIsn = 0;
+    uint64_t synTimeUs = 0, ackTimeUs = 0;
+    bool firstSegmentTcpInfo = true;  ///< tcpseq/initRTT fields belong to the first segment only
+    std::vector<uint32_t> clientIsns;
+    bool tcpGaveUp = false;
+
+    // --- application layer
+    bool classified[2] = {};
+    std::vector<ParserEntry> parsers;
+    fields::FieldValues fields;
+    void* pluginState = nullptr;  ///< owned by the Python layer (freed through its session-free hook)
+    uint32_t holdCount = 0;       ///< incref/decref: the final save waits while > 0
+    bool finalPending = false;
+
+    // --- bookkeeping for the owning FlowTable
+    Session* lruPrev = nullptr;
+    Session* lruNext = nullptr;
+    Session* savePrev = nullptr;
+    Session* saveNext = nullptr;
+    uint8_t lruList = 0;
+    bool inSaveList = false;
+    CloseState closeState = CloseState::Open;
+    uint64_t closeAtSecs = 0;
+    uint64_t saveAtSecs = 0;  ///< tcpSaveTimeout deadline
+    uint32_t slot = 0;        ///< index in the table
+
+    /// True when `which` is the client side of a packet with these endpoints.
+    uint64_t total_packets() const { return packets[0] + packets[1]; }
+};
+
+}  // namespace flowdex::session

@@ -20,7 +20,7 @@ struct FlowKey {
     uint8_t proto;        ///< IP protocol
     uint8_t kind;         ///< SessionKind
     uint8_t v6;
-    uint8_t pad = 0;
+    uint8_t mode;         ///< KeyMode
 
     FlowKey() { std::memset(this, 0, sizeof *this); }
     bool operator==(const FlowKey& o) const { return std::memcmp(this, &o, sizeof *this) == 0; }

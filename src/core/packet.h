@@ -52,6 +52,16 @@ enum class SessionKind : uint8_t {
 };
 constexpr int kSessionKinds = 9;
 
+/// How the session key is formed beyond the kind's default (addresses and ports).
+enum class KeyMode : uint8_t {
+    Normal = 0,
+    Lumped,   ///< one session per protocol (IGMP, PIM, LLDP): no addresses in the key
+    MacPair,      ///< 802.3 frames: the two MACs
+    MacPairType,  ///< unknown ethertypes: the two MACs and the ethertype
+    Dhcp,     ///< DHCP: the client hardware address, so replies join the request
+    Dhcpv6,   ///< DHCPv6: the transaction id
+};
+
 /// Limits on what one packet remembers of the layers it crossed.
 constexpr int kMaxVlans = 4;
 constexpr uint16_t kVlanIdMask = 0x0fff;
@@ -95,6 +105,7 @@ struct Packet {
     SessionKind kind = SessionKind::None;
     bool haveEthertype = false;
     uint16_t firstEthertype = 0;  ///< first ethertype after the outermost Ethernet (record `ethertype`)
+    KeyMode keyMode = KeyMode::Normal;
     const char* kindName = nullptr;  ///< protocol name for OtherIp/Ether/Arp sessions ("igmp", "corrupt-ip", …)
     uint8_t vlanCount = 0;
     uint16_t vlans[kMaxVlans] = {};  ///< every tag's id, outermost first, kVlanIsQinQ for 802.1ad

@@ -20,6 +20,7 @@ void register_builtin_layers(Decoder& d) {
     register_vxlan(d);
     register_geneve(d);
     register_gtp(d);
+    register_nsh(d);
 }
 
 }  // namespace flowdex::decode

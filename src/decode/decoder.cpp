@@ -66,6 +66,7 @@ PacketRC Decoder::finish(Packet& p, PacketRC rc) {
         if (rc == PacketRC::UnknownEther && p.etherOffset >= 0) {
             p.kind = SessionKind::Ether;
             p.kindName = "unknown-ether";
+            p.keyMode = KeyMode::MacPairType;
             stats_.add(Outcome::UnknownSession);
             return PacketRC::DoProcess;
         }

@@ -14,6 +14,7 @@
 /// | gre/       | IP protocol 47, ERSPAN I/II/III              |                                         |
 /// | tcp/ udp/ sctp/ icmp/ esp/ | IP protocols 6, 17, 132, 1 and 58, 50 and 51 |                   |
 /// | vxlan/ geneve/ gtp/ | UDP ports 4789 and 4790, 6081, 2152  | decoded only with > 8 bytes of payload  |
+/// | nsh/       | 0x894f (Network Service Header)              |                                         |
 /// | link/      | Decoder::decode (pcap link types)            | Ethernet, NULL, raw, SLL, SLL2, NFLOG, FR |
 #include "decode/decoder.h"
 
@@ -36,6 +37,7 @@ void register_esp(Decoder& d);
 void register_vxlan(Decoder& d);
 void register_geneve(Decoder& d);
 void register_gtp(Decoder& d);
+void register_nsh(Decoder& d);
 
 /// Offset of `at` within the packet's bytes.
 inline int32_t offset_of(const Packet& p, const uint8_t* at) { return static_cast<int32_t>(at - p.data); }

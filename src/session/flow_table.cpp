@@ -85,6 +85,31 @@ FlowTable::~FlowTable() {
 
 void make_flow_key(const Packet& p, IdTracking tracking, FlowKey& k) {
     k.kind = static_cast<uint8_t>(p.kind);
+    k.mode = static_cast<uint8_t>(p.keyMode);
+    switch (p.keyMode) {
+        case KeyMode::Lumped:
+            k.proto = p.ipProtocol;
+            k.ethertype = p.kind == SessionKind::Ether ? p.ethertype : 0;
+            return;
+        case KeyMode::MacPair:
+        case KeyMode::MacPairType:
+            if (p.etherOffset >= 0) {
+                std::memcpy(k.addr[0], p.data + p.etherOffset, 6);
+                std::memcpy(k.addr[1], p.data + p.etherOffset + 6, 6);
+            }
+            if (p.keyMode == KeyMode::MacPairType) k.ethertype = p.ethertype;
+            return;
+        case KeyMode::Dhcp:
+            std::memcpy(k.addr[0], p.data + p.payloadOffset + 28, 6);
+            k.proto = p.ipProtocol;
+            return;
+        case KeyMode::Dhcpv6:
+            std::memcpy(k.addr[0], p.data + p.payloadOffset + 1, 3);
+            k.proto = p.ipProtocol;
+            k.v6 = 1;
+            return;
+        case KeyMode::Normal: break;
+    }
     switch (p.kind) {
         case SessionKind::Arp: {
             const uint8_t* arp = p.data + p.payloadOffset;
@@ -230,13 +255,18 @@ Session* FlowTable::create(const Packet& p, const FlowKey& k, uint32_t h, bool s
     s->firstPos = p.readerPos;
     s->firstUs = s->lastUs = p.tsUs;
     s->lruList = kListNone;
-    // The client is the sender of the first packet: find which key end that is.
-    FlowKey probe;
-    make_key(p, probe);
-    bool senderIsKey0 = std::memcmp(probe.addr[0], k.addr[0], 16) == 0 && probe.port[0] == k.port[0];
-    s->client = senderIsKey0 ? 0 : 1;
-    if (swap) s->client ^= 1;
-    if (p.kind == SessionKind::Arp || p.kind == SessionKind::Ether) s->client = 0;
+    // The client is the sender of the first packet (the receiver, when it is a SYN-ACK).
+    if (p.kind != SessionKind::Arp && p.kind != SessionKind::Ether) {
+        s->v6 = p.v6;
+        int a = swap ? 1 : 0;
+        copy_addr(p, p.ipOffset, p.v6, a, s->ip[0]);
+        copy_addr(p, p.ipOffset, p.v6, a ^ 1, s->ip[1]);
+        s->port[0] = swap ? p.dstPort : p.srcPort;
+        s->port[1] = swap ? p.srcPort : p.dstPort;
+        if (p.kind == SessionKind::Icmp || p.kind == SessionKind::Esp || p.kind == SessionKind::OtherIp)
+            s->port[0] = s->port[1] = 0;
+    }
+    s->noCommunityId = p.keyMode == KeyMode::Dhcp || p.keyMode == KeyMode::Dhcpv6;
     insert(s, h);
     lru_push(s, static_cast<uint8_t>(p.kind));
     if (p.kind == SessionKind::Tcp) {
@@ -256,7 +286,7 @@ void FlowTable::process(Packet& p) {
 
     FlowKey k;
     make_key(p, k);
-    bool swapped = k.canonicalize();
+    k.canonicalize();
     uint32_t h = k.hash();
     Session* s = find(k, h);
 
@@ -272,18 +302,13 @@ void FlowTable::process(Packet& p) {
         bool synAckFirst = p.kind == SessionKind::Tcp && (p.tcpFlags & 0x12) == 0x12;
         s = create(p, k, h, synAckFirst);
     }
-    (void)swapped;
-    // Direction: does the packet's source match the client end of the key?
+    // Direction: is the packet's source the session's client?
     int dir = 0;
     if (s->kind != SessionKind::Arp && s->kind != SessionKind::Ether) {
         uint8_t src[16] = {};
         copy_addr(p, p.ipOffset, p.v6, 0, src);
-        const uint8_t* clientAddr = s->key.addr[s->client];
         bool portsMatter = s->kind == SessionKind::Tcp || s->kind == SessionKind::Udp || s->kind == SessionKind::Sctp;
-        bool fromClient = std::memcmp(src, clientAddr, 16) == 0 && (!portsMatter || p.srcPort == s->key.port[s->client]);
-        if (fromClient && portsMatter && std::memcmp(s->key.addr[0], s->key.addr[1], 16) == 0 &&
-            s->key.port[0] == s->key.port[1])
-            fromClient = true;
+        bool fromClient = std::memcmp(src, s->ip[0], 16) == 0 && (!portsMatter || p.srcPort == s->port[0]);
         dir = fromClient ? 0 : 1;
     }
     p.direction = static_cast<uint8_t>(dir);
@@ -293,7 +318,7 @@ void FlowTable::process(Packet& p) {
 }
 
 void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
-    s.lastUs = std::max(s.lastUs, p.tsUs);
+    s.lastUs = p.tsUs;
     s.packets[dir]++;
     s.packetsTotal[dir]++;
     s.bytes[dir] += p.caplen;
@@ -393,8 +418,7 @@ void FlowTable::deliver(Session& s, int dir, const uint8_t* data, uint32_t len, 
     }
     if (!s.classified[dir]) {
         s.classified[dir] = true;
-        uint16_t cport = s.key.port[s.client], sport = s.key.port[s.client ^ 1];
-        ctx_.classifiers->classify(t, s, data, len, dir, cport, sport);
+        ctx_.classifiers->classify(t, s, data, len, dir, s.port[0], s.port[1]);
     }
     run_parsers(s, dir, data, len);
 }
@@ -435,23 +459,25 @@ bool FlowTable::has_protocol(const Session& s, std::string_view proto) const {
 
 void FlowTable::run_timers(uint64_t nowSecs) {
     timerSecs_ = nowSecs;
-    for (int k = 0; k < kSessionKinds; ++k) {
-        uint32_t timeout = ctx_.settings.timeout_for(static_cast<SessionKind>(k));
-        while (Session* s = lru_[k].head) {
-            if (s->lastUs / kUsPerSec + timeout >= nowSecs) break;
-            save(*s, true);
-        }
-    }
-    while (Session* s = closing_.head) {
-        if (s->closeAtSecs >= nowSecs) break;
-        save(*s, true);
-    }
+    // Order matters and is Arkime's: long sessions are split first, so a session that is both
+    // due for a split and idle gets its split record and then an empty final one.
     while (Session* s = saveList_.head) {
         if (s->saveAtSecs >= nowSecs) break;
         save_list_remove(s);
         save(*s, false);
         s->saveAtSecs = nowSecs + ctx_.settings.tcpSaveTimeout;
         save_list_push(s);
+    }
+    while (Session* s = closing_.head) {
+        if (s->closeAtSecs >= nowSecs) break;
+        save(*s, true);
+    }
+    for (int k = 0; k < kSessionKinds; ++k) {
+        uint32_t timeout = ctx_.settings.timeout_for(static_cast<SessionKind>(k));
+        while (Session* s = lru_[k].head) {
+            if (s->lastUs / kUsPerSec + timeout >= nowSecs) break;
+            save(*s, true);
+        }
     }
 }
 

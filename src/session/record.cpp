@@ -43,7 +43,6 @@ uint64_t mix(uint64_t h, uint64_t v) {
 void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fileId, store::SessionRecord& out) {
     const bool ip = s.kind != SessionKind::Arp && s.kind != SessionKind::Ether;
     const bool ports = s.kind == SessionKind::Tcp || s.kind == SessionKind::Udp || s.kind == SessionKind::Sctp;
-    const int c = s.client, v = s.client ^ 1;
 
     if (s.id.empty()) {
         // Stable across runs: the first file's identity, the first packet's place, the key.
@@ -72,12 +71,12 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
     if (s.haveEthertype) doc_.add_int("ethertype", s.ethertype);
     char addr[2][48];
     if (ip) {
-        format_ip(s.key.addr[c], s.key.v6, addr[0]);
-        format_ip(s.key.addr[v], s.key.v6, addr[1]);
+        format_ip(s.ip[0], s.v6, addr[0]);
+        format_ip(s.ip[1], s.v6, addr[1]);
         out.srcIp = addr[0];
         out.dstIp = addr[1];
-        out.srcPort = ports ? s.key.port[c] : 0;
-        out.dstPort = ports ? s.key.port[v] : 0;
+        out.srcPort = ports ? s.port[0] : 0;
+        out.dstPort = ports ? s.port[1] : 0;
         doc_.add_string("source.ip", addr[0]);
         doc_.add_string("destination.ip", addr[1]);
         doc_.add_int("source.port", out.srcPort);
@@ -98,21 +97,21 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
     doc_.add_uint("totDataBytes", s.databytes[0] + s.databytes[1]);
 
     out.communityId.clear();
-    if (ip) {
+    if (ip && !s.noCommunityId) {
         switch (s.kind) {
             case SessionKind::Tcp:
             case SessionKind::Udp:
             case SessionKind::Sctp:
-                out.communityId = community_id(s.key.addr[c], s.key.addr[v], s.key.v6, s.ipProtocol, s.key.port[c],
-                                               s.key.port[v], true);
+                out.communityId = community_id(s.ip[0], s.ip[1], s.v6, s.ipProtocol, s.port[0],
+                                               s.port[1], true);
                 break;
             case SessionKind::Icmp:
                 if (s.haveIcmp)
-                    out.communityId = community_id_icmp(s.key.addr[c], s.key.addr[v], s.key.v6, s.ipProtocol,
+                    out.communityId = community_id_icmp(s.ip[0], s.ip[1], s.v6, s.ipProtocol,
                                                         s.icmpType, s.icmpCode);
                 break;
             case SessionKind::Esp:
-                out.communityId = community_id(s.key.addr[c], s.key.addr[v], s.key.v6, s.ipProtocol, 0, 0, false);
+                out.communityId = community_id(s.ip[0], s.ip[1], s.v6, s.ipProtocol, 0, 0, true);
                 break;
             default: break;
         }

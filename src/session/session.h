@@ -62,6 +62,10 @@ struct Session {
     uint16_t ethertype = 0;
     uint16_t linkType = 0;
     const char* kindName = nullptr;
+    uint8_t ip[2][16] = {};  ///< client, server (IP kinds only)
+    uint16_t port[2] = {};   ///< client, server (TCP, UDP, SCTP)
+    bool v6 = false;
+    bool noCommunityId = false;
     uint32_t firstFileIndex = 0;
     int64_t firstPos = 0;
     std::string id;       ///< assigned at the first save

@@ -36,8 +36,8 @@ TEST(Fingerprint, MatchesSha256sum) {
     TempDir dir;
     auto path = dir.file("cap.pcap");
     std::string content;
-    for (int i = 0; i < 3'000'000; ++i)
-        content.push_back(static_cast<char>((i * 7919) >> 3));  // > one chunk
+    for (uint32_t i = 0; i < 3'000'000; ++i)
+        content.push_back(static_cast<char>((i * 7919u) >> 3));  // > one chunk
     testing::write_file(path, content);
     uint64_t size = 0;
     auto fp = file_fingerprint(path, &size);

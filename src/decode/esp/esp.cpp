@@ -20,7 +20,9 @@ PacketRC ah(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     if (!d.options().trackEsp || len < kAhFixed) return PacketRC::UnknownIp;
     uint32_t ahLen = (data[1] + 2u) * 4;
     if (data[0] != ipproto::kEsp || ahLen > len) return PacketRC::UnknownIp;
-    return esp(d, p, data + ahLen, len - ahLen, nullptr);
+    PacketRC rc = esp(d, p, data + ahLen, len - ahLen, nullptr);
+    p.payloadLen = len > kEspHeader ? len - kEspHeader : 0;
+    return rc;
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ PacketRC decode_8023(Decoder& d, Packet& p, const uint8_t* llc, uint32_t len, ui
     }
     p.kind = SessionKind::Ether;
     p.kindName = len >= 3 && llc[0] == 0 && (llc[2] == kLlcXid || llc[2] == kLlcXidPoll) ? "xid" : "corrupt-ether";
+    p.keyMode = KeyMode::MacPair;
     p.ethertype = length;
     return PacketRC::DoProcess;
 }

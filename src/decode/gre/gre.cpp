@@ -60,8 +60,17 @@ PacketRC gre(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     return d.run_ethernet(p, inner, rest, type);
 }
 
+// ERSPAN type II carried straight over Ethernet (no GRE): 8-byte header, then the mirrored frame.
+PacketRC erspan_ether(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
+    if (len < kErspan2Header) return d.note(Outcome::Truncated), PacketRC::Corrupt;
+    return d.decode_ethernet(p, data + kErspan2Header, len - kErspan2Header);
+}
+
 }  // namespace
 
-void register_gre(Decoder& d) { d.set_ip_handler(ipproto::kGre, {gre, nullptr, "gre"}); }
+void register_gre(Decoder& d) {
+    d.set_ip_handler(ipproto::kGre, {gre, nullptr, "gre"});
+    d.set_ether_handler(ethertype::kErspan2, {erspan_ether, nullptr, "erspan"});
+}
 
 }  // namespace flowdex::decode

@@ -26,6 +26,7 @@ PacketRC ipv6(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
         if (n + 2 > end) return d.note(Outcome::Truncated), PacketRC::Corrupt;
         uint32_t hlen = (data[n + 1] + 1u) * 8;
         next = data[n];
+        p.ipProtocol = next;
         if (n + hlen > end) return d.note(Outcome::Truncated), PacketRC::Corrupt;
         n += hlen;
     }

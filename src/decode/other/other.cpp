@@ -11,11 +11,19 @@ PacketRC named_ip(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void
     return PacketRC::DoProcess;
 }
 
+// Multicast control protocols: Arkime keeps one session per protocol, whatever the addresses.
+PacketRC lumped_ip(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void* ctx) {
+    named_ip(d, p, data, len, ctx);
+    p.keyMode = KeyMode::Lumped;
+    return PacketRC::DoProcess;
+}
+
 PacketRC named_ether(Decoder&, Packet& p, const uint8_t* data, uint32_t len, void* ctx) {
     p.payloadOffset = offset_of(p, data);
     p.payloadLen = len;
     p.kind = SessionKind::Ether;
     p.kindName = static_cast<const char*>(ctx);
+    p.keyMode = KeyMode::Lumped;
     return PacketRC::DoProcess;
 }
 
@@ -28,9 +36,9 @@ char kLldp[] = "lldp";
 }  // namespace
 
 void register_other(Decoder& d) {
-    d.set_ip_handler(ipproto::kIgmp, {named_ip, kIgmp, "igmp"});
+    d.set_ip_handler(ipproto::kIgmp, {lumped_ip, kIgmp, "igmp"});
     d.set_ip_handler(ipproto::kOspf, {named_ip, kOspf, "ospf"});
-    d.set_ip_handler(ipproto::kPim, {named_ip, kPim, "pim"});
+    d.set_ip_handler(ipproto::kPim, {lumped_ip, kPim, "pim"});
     d.set_ip_handler(ipproto::kVrrp, {named_ip, kVrrp, "vrrp"});
     d.set_ether_handler(ethertype::kLldp, {named_ether, kLldp, "lldp"});
 }

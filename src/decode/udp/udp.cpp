@@ -8,6 +8,11 @@ namespace {
 
 constexpr uint32_t kHeader = 8;
 constexpr uint32_t kMinTunnelPayload = 8;
+constexpr uint16_t kDhcpServer = 67;
+constexpr uint16_t kDhcpClient = 68;
+constexpr uint16_t kDhcp6Client = 546;
+constexpr uint16_t kDhcp6Server = 547;
+constexpr uint32_t kDhcpChaddrEnd = 34;
 
 PacketRC udp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     if (len < kHeader) return d.note(Outcome::Truncated), PacketRC::Corrupt;
@@ -15,6 +20,7 @@ PacketRC udp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     p.srcPort = load_be16(data);
     p.dstPort = load_be16(data + 2);
     uint32_t ulen = load_be16(data + 4);
+    if (ulen < kHeader) return d.note(Outcome::BadHeader), PacketRC::Corrupt;
     uint32_t avail = static_cast<uint32_t>(p.caplen - p.l4Offset);
     uint32_t dataLen = std::min(ulen, avail);
     dataLen = dataLen > kHeader ? dataLen - kHeader : 0;
@@ -28,6 +34,12 @@ PacketRC udp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     }
     p.payloadOffset = offset_of(p, data + kHeader);
     p.payloadLen = dataLen;
+    // DHCP replies go to another address than the request came from: key on what they share.
+    bool dhcp = (p.srcPort == kDhcpClient && p.dstPort == kDhcpServer) || (p.srcPort == kDhcpServer && p.dstPort == kDhcpClient);
+    bool dhcp6 = (p.srcPort == kDhcp6Client && p.dstPort == kDhcp6Server) ||
+                 (p.srcPort == kDhcp6Server && p.dstPort == kDhcp6Client);
+    if (dhcp && !p.v6 && dataLen >= kDhcpChaddrEnd) p.keyMode = KeyMode::Dhcp;
+    if (dhcp6 && p.v6 && dataLen >= 4) p.keyMode = KeyMode::Dhcpv6;
     d.finish_ip(p, SessionKind::Udp);
     return PacketRC::DoProcess;
 }

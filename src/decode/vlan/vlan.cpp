@@ -10,7 +10,7 @@ PacketRC vlan(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void* ct
     uint16_t id = load_be16(data) & kVlanIdMask;
     bool qinq = ctx != nullptr;
     if (p.vlanCount < kMaxVlans) p.vlans[p.vlanCount++] = static_cast<uint16_t>(id | (qinq ? kVlanIsQinQ : 0));
-    p.vlan = id;
+    if (qinq) p.vlan = id;  // Arkime keys sessions on the 802.1ad tag; plain 802.1Q tags may differ per direction
     uint16_t type = load_be16(data + 2);
     bool isVlan = type == ethertype::kVlan || type == ethertype::kQinQ || type == ethertype::kQinQOld;
     if (!p.haveEthertype && !isVlan) {

@@ -62,7 +62,8 @@ bool PcapSource::take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t*
     Packet* p = batch.append(bytes, hdr.caplen);
     if (!p) return false;
     p->wirelen = hdr.len;
-    p->tsUs = static_cast<uint64_t>(hdr.ts.tv_sec) * 1000000u + static_cast<uint64_t>(hdr.ts.tv_usec);
+    // pcap stores seconds as an unsigned 32-bit count: times past 2038 must not go negative.
+    p->tsUs = uint64_t{static_cast<uint32_t>(hdr.ts.tv_sec)} * 1000000u + static_cast<uint64_t>(hdr.ts.tv_usec);
     p->readerPos = pos_;
     p->fileIndex = fileIndex_;
     p->linkType = static_cast<uint16_t>(linkType_);

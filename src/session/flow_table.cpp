@@ -18,6 +18,8 @@ constexpr uint8_t kListNone = 0xff;
 /// Per-packet fields (MACs, TTLs, VLANs, outer addresses) are collected from this many packets
 /// of each direction.
 constexpr uint64_t kFieldPackets = 10;
+/// Idle sessions of one kind saved per timer run (Arkime's limit).
+constexpr uint32_t kMaxIdlePerRun = 10;
 
 const char* kind_protocol(SessionKind k) {
     switch (k) {
@@ -282,7 +284,7 @@ Session* FlowTable::create(const Packet& p, const FlowKey& k, uint32_t h, bool s
 void FlowTable::process(Packet& p) {
     ++stats_.packets;
     uint64_t clockSecs = p.clockUs / kUsPerSec;
-    if (clockSecs > timerSecs_) run_timers(clockSecs);
+    if (clockSecs > timerSecs_ || (backlog_ && clockSecs == timerSecs_)) run_timers(clockSecs);
 
     FlowKey k;
     make_key(p, k);
@@ -304,7 +306,7 @@ void FlowTable::process(Packet& p) {
     }
     // Direction: is the packet's source the session's client?
     int dir = 0;
-    if (s->kind != SessionKind::Arp && s->kind != SessionKind::Ether) {
+    if (s->kind != SessionKind::Arp && s->kind != SessionKind::Ether && p.keyMode != KeyMode::Lumped) {
         uint8_t src[16] = {};
         copy_addr(p, p.ipOffset, p.v6, 0, src);
         bool portsMatter = s->kind == SessionKind::Tcp || s->kind == SessionKind::Udp || s->kind == SessionKind::Sctp;
@@ -459,25 +461,31 @@ bool FlowTable::has_protocol(const Session& s, std::string_view proto) const {
 
 void FlowTable::run_timers(uint64_t nowSecs) {
     timerSecs_ = nowSecs;
-    // Order matters and is Arkime's: long sessions are split first, so a session that is both
-    // due for a split and idle gets its split record and then an empty final one.
+    backlog_ = false;
+    // Arkime's order and limits: at most kMaxIdlePerRun idle sessions of each kind per run, then
+    // sessions due to close, then splits of long sessions. When the clock jumps, idle sessions
+    // beyond the limit are therefore split first (an empty final record follows later).
+    for (int k = 0; k < kSessionKinds; ++k) {
+        uint32_t timeout = ctx_.settings.timeout_for(static_cast<SessionKind>(k));
+        for (uint32_t n = 0; Session* s = lru_[k].head; ++n) {
+            if (s->lastUs / kUsPerSec + timeout >= nowSecs) break;
+            if (n == kMaxIdlePerRun) {
+                backlog_ = true;
+                break;
+            }
+            save(*s, true);
+        }
+    }
+    while (Session* s = closing_.head) {
+        if (s->closeAtSecs >= nowSecs) break;
+        save(*s, true);
+    }
     while (Session* s = saveList_.head) {
         if (s->saveAtSecs >= nowSecs) break;
         save_list_remove(s);
         save(*s, false);
         s->saveAtSecs = nowSecs + ctx_.settings.tcpSaveTimeout;
         save_list_push(s);
-    }
-    while (Session* s = closing_.head) {
-        if (s->closeAtSecs >= nowSecs) break;
-        save(*s, true);
-    }
-    for (int k = 0; k < kSessionKinds; ++k) {
-        uint32_t timeout = ctx_.settings.timeout_for(static_cast<SessionKind>(k));
-        while (Session* s = lru_[k].head) {
-            if (s->lastUs / kUsPerSec + timeout >= nowSecs) break;
-            save(*s, true);
-        }
     }
 }
 

@@ -154,6 +154,7 @@ private:
     ListHead held_;
     ListHead saveList_;
     uint64_t timerSecs_ = 0;
+    bool backlog_ = false;  ///< the last timer run left idle sessions behind
     Session* current_ = nullptr;
     TableStats stats_;
 };

@@ -78,7 +78,7 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
 
     if (flags & kRst) {
         s.finOrRst = true;
-        mark_closing(s);
+        if (s.tcpStarted) mark_closing(s);  // a RST outside a handshake we saw does not end the session
         return;
     }
 

@@ -32,7 +32,7 @@ TEST(NdjsonWriter, OneJsonDocumentPerLine) {
         InputFile f;
         EXPECT_EQ(w.begin_file(f), FileSeen::New);
         for (int i = 0; i < 100; ++i)
-            w.write(make_record("r" + std::to_string(i)));
+            w.write(make_record(testing::num_id("r", i)));
         w.end_file(f);
         EXPECT_EQ(testing::read_file(path).size() > 0, true);  // end_file hands data to the OS
         EXPECT_EQ(w.records(), 100u);
@@ -44,7 +44,7 @@ TEST(NdjsonWriter, OneJsonDocumentPerLine) {
     ASSERT_EQ(lines.size(), 100u);
     for (size_t i = 0; i < lines.size(); ++i) {
         auto j = nlohmann::json::parse(lines[i]);
-        EXPECT_EQ(j["id"], "r" + std::to_string(i));
+        EXPECT_EQ(j["id"], testing::num_id("r", i));
         EXPECT_EQ(j["source"]["ip"], "10.0.0.1");
     }
 }

@@ -98,7 +98,7 @@ TEST(SqliteWriter, CommitsEveryBatch) {
     auto f = make_file("aa");
     w.begin_file(f);
     for (int i = 0; i < 25; ++i)
-        w.write(make_record("r" + std::to_string(i), f.id));
+        w.write(make_record(testing::num_id("r", i), f.id));
     EXPECT_EQ(Peek(path).num("SELECT count(*) FROM sessions"), 20);  // 5 still in the open transaction
     EXPECT_EQ(w.count_sessions(), 25);                               // the writer's own connection sees them
     w.flush();
@@ -165,7 +165,7 @@ TEST(SqliteWriter, CompleteFileIsReportedAndLeftAlone) {
         ASSERT_EQ(w.begin_file(f), FileSeen::New);
         id = f.id;
         for (int i = 0; i < 3; ++i)
-            w.write(make_record("s" + std::to_string(i), f.id));
+            w.write(make_record(testing::num_id("s", i), f.id));
         f.status = FileStatus::Done;
         f.sessions = 3;
         w.end_file(f);
@@ -196,7 +196,7 @@ TEST(SqliteWriter, IncompleteFileLosesItsOldSessions) {
         w.begin_file(f);
         id = f.id;
         for (int i = 0; i < 3; ++i)
-            w.write(make_record("old" + std::to_string(i), f.id));
+            w.write(make_record(testing::num_id("old", i), f.id));
         // the run dies: no end_file
     }
     SqliteWriter w(path);

@@ -44,6 +44,12 @@ inline std::string read_file(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+/// prefix + i (spelled out: `"r" + std::to_string(i)` trips GCC 12's -Wrestrict at -O3).
+inline std::string num_id(std::string prefix, int i) {
+    prefix += std::to_string(i);
+    return prefix;
+}
+
 inline SessionRecord make_record(const std::string& id, int64_t fileId = 1, int64_t first = 1000) {
     SessionRecord r;
     r.id = id;

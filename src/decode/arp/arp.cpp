@@ -15,6 +15,11 @@ PacketRC arp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
         return d.note(Outcome::BadHeader), PacketRC::Corrupt;
     p.payloadOffset = offset_of(p, data);
     p.payloadLen = kArpIpv4Length;
+    if (p.ipOffset >= 0) {
+        // ARP inside a tunnel: Arkime keeps it on the tunnel's IP pair.
+        d.finish_ip(p, SessionKind::OtherIp, "arp");
+        return PacketRC::DoProcess;
+    }
     p.kind = SessionKind::Arp;
     p.kindName = "arp";
     return PacketRC::DoProcess;

@@ -13,6 +13,7 @@ constexpr uint8_t kLlcXidPoll = 0xbf;
 // An 802.3 frame: the type field is a length. OSI LLC frames continue by NLPID; XID frames and
 // everything else become sessions of their own keyed by that length value.
 PacketRC decode_8023(Decoder& d, Packet& p, const uint8_t* llc, uint32_t len, uint16_t length) {
+    if (p.ipOffset >= 0) return d.note(Outcome::BadHeader), PacketRC::Corrupt;  // inside a tunnel: corrupt-ip
     p.ethertype = length;
     if (!p.haveEthertype) {
         p.haveEthertype = true;

@@ -12,6 +12,11 @@ constexpr uint16_t kOffsetMask = 0x1fff;
 PacketRC ipv4(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     if (len < kMinHeader) return d.note(Outcome::Truncated), PacketRC::Corrupt;
     if ((data[0] >> 4) != 4) return d.note(Outcome::BadHeader), PacketRC::Corrupt;
+    uint32_t ihl = (data[0] & 0x0f) * 4u;
+    uint32_t totlen = load_be16(data + 2);
+    if (len < totlen || ihl < kMinHeader || len < ihl || totlen < ihl)
+        return d.note(Outcome::BadHeader), PacketRC::Corrupt;
+    // Only a sound header becomes the packet's IP layer; a bad inner one leaves the outer in place.
     if (p.ipOffset >= 0) {
         p.outerIpOffset = p.ipOffset;
         p.outerv6 = p.v6;
@@ -21,10 +26,6 @@ PacketRC ipv4(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     p.ipProtocol = data[9];
     p.ttl = data[8];
     p.dscp = data[1] >> 2;
-    uint32_t ihl = (data[0] & 0x0f) * 4u;
-    uint32_t totlen = load_be16(data + 2);
-    if (len < totlen || ihl < kMinHeader || len < ihl || totlen < ihl)
-        return d.note(Outcome::BadHeader), PacketRC::Corrupt;
     uint16_t frag = load_be16(data + 6);
     if ((frag & kMoreFragments) || (frag & kOffsetMask)) {
         const uint8_t* whole;

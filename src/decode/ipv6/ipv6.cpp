@@ -9,6 +9,8 @@ constexpr uint32_t kHeader = 40;
 PacketRC ipv6(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     if (len < kHeader) return d.note(Outcome::Truncated), PacketRC::Corrupt;
     if ((data[0] >> 4) != 6) return d.note(Outcome::BadHeader), PacketRC::Corrupt;
+    uint32_t plen = load_be16(data + 4);
+    if (len < kHeader + plen) return d.note(Outcome::BadHeader), PacketRC::Corrupt;
     if (p.ipOffset >= 0) {
         p.outerIpOffset = p.ipOffset;
         p.outerv6 = p.v6;
@@ -17,10 +19,8 @@ PacketRC ipv6(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     p.v6 = true;
     p.ttl = data[7];
     p.dscp = data[0] & 0x0f;
-    uint32_t plen = load_be16(data + 4);
     uint8_t next = data[6];
     p.ipProtocol = next;
-    if (len < kHeader + plen) return d.note(Outcome::BadHeader), PacketRC::Corrupt;
     uint32_t n = kHeader, end = kHeader + plen;
     while (next == ipproto::kIpv6HopByHop || next == ipproto::kIpv6DstOpts || next == ipproto::kIpv6Route) {
         if (n + 2 > end) return d.note(Outcome::Truncated), PacketRC::Corrupt;

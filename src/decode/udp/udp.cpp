@@ -36,9 +36,12 @@ PacketRC udp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     p.payloadLen = dataLen;
     // DHCP replies go to another address than the request came from: key on what they share.
     bool dhcp = (p.srcPort == kDhcpClient && p.dstPort == kDhcpServer) || (p.srcPort == kDhcpServer && p.dstPort == kDhcpClient);
-    bool dhcp6 = (p.srcPort == kDhcp6Client && p.dstPort == kDhcp6Server) ||
-                 (p.srcPort == kDhcp6Server && p.dstPort == kDhcp6Client);
-    if (dhcp && !p.v6 && dataLen >= kDhcpChaddrEnd) p.keyMode = KeyMode::Dhcp;
+    auto dhcp6Port = [](uint16_t port) { return port == kDhcp6Client || port == kDhcp6Server; };
+    bool dhcp6 = dhcp6Port(p.srcPort) && dhcp6Port(p.dstPort);
+    const uint8_t* bootp = data + kHeader;
+    if (dhcp && !p.v6 && dataLen >= kDhcpChaddrEnd && (bootp[0] == 1 || bootp[0] == 2) && bootp[1] == 1 &&
+        bootp[2] == 6)
+        p.keyMode = KeyMode::Dhcp;
     if (dhcp6 && p.v6 && dataLen >= 4) p.keyMode = KeyMode::Dhcpv6;
     d.finish_ip(p, SessionKind::Udp);
     return PacketRC::DoProcess;

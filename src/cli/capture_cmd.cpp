@@ -22,21 +22,6 @@ extern "C" void on_signal(int) {
 
 }  // namespace
 
-void add_capture_command(CLI::App& app, CaptureArgs& a) {
-    CLI::App* c = app.add_subcommand("capture", "Read captures and save one record per session");
-    c->add_option("-r,--pcapfile", a.files, "Capture file to read (repeatable; - for standard input)");
-    c->add_option("-R,--pcapdir", a.dirs, "Folder of capture files to read (repeatable)");
-    c->add_flag("--recursive", a.recursive, "Read folders given with -R recursively");
-    c->add_option("-i,--interface", a.interfaces, "Live interface to capture from (libpcap)");
-    c->add_option("-c,--config", a.configFile, "INI config file ([default] section, Arkime key names)");
-    c->add_option("-o,--option", a.overrides, "Override a config key: key=value (repeatable)");
-    c->add_option("-t,--tag", a.tags, "Tag added to every session (repeatable)");
-    c->add_option("-n,--node", a.node, "Node name stored with every session");
-    c->add_option("--db", a.db, "SQLite store to write (default ./flowdex.db)");
-    c->add_flag("--no-db", a.noDb, "Do not write the SQLite store");
-    c->add_option("--json", a.json, "Also write NDJSON records to PATH (- for standard output)");
-    c->add_flag("-q,--quiet", a.quiet, "No progress line");
-}
 
 int run_capture(const CaptureArgs& a) {
     if (a.files.empty() && a.dirs.empty() && a.interfaces.empty()) {

@@ -1,10 +1,13 @@
 #pragma once
 /// flowdex subcommands. Exit codes: 0 success; 1 an input failed (after every other input was
 /// processed); 2 a usage, configuration or start-up error (one line on standard error).
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace flowdex::cli {
 

@@ -25,12 +25,6 @@ const char* kind_name(fields::FieldKind k) {
 
 }  // namespace
 
-void add_fields_command(CLI::App& app, FieldsArgs& a) {
-    CLI::App* c = app.add_subcommand("fields", "List every field: expression, db name, kind, friendly name, help");
-    c->add_flag("--json", a.json, "Print a JSON array");
-    c->add_option("-c,--config", a.configFile, "INI config file");
-    c->add_option("-o,--option", a.overrides, "Override a config key: key=value (repeatable)");
-}
 
 int run_fields(const FieldsArgs& a) {
     fields::FieldRegistry registry;

@@ -6,11 +6,6 @@
 
 namespace flowdex::cli {
 
-void add_files_command(CLI::App& app, FilesArgs& a) {
-    CLI::App* c = app.add_subcommand("files", "List the input files recorded in a store");
-    c->add_option("--db", a.db, "SQLite store (default ./flowdex.db)");
-    c->add_flag("--json", a.json, "Print a JSON array of objects");
-}
 
 int run_files(const FilesArgs& a) {
     try {

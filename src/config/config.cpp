@@ -39,6 +39,7 @@ Config Config::load(const std::string& path) {
         if (section != "default") key = section + "." + key;
         c.set(key, trim(t.substr(eq + 1)), path + ":" + std::to_string(lineNo));
     }
+    if (in.bad()) throw ConfigError(path + ": cannot read config file");  // e.g. a directory
     return c;
 }
 

@@ -129,8 +129,10 @@ void DocBuilder::finish(std::string& out) {
     order_.resize(entries_.size());
     for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
     auto path = [this](uint32_t i) { return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen); };
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](uint32_t a, uint32_t b) { return path_cmp(path(a), path(b)) < 0; });
+    std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+        int c = path_cmp(path(a), path(b));
+        return c != 0 ? c < 0 : a < b;
+    });
 
     // Open objects are the path segments of the previous key minus its leaf.
     std::string_view prev;  // previous full path

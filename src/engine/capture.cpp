@@ -22,6 +22,7 @@ namespace {
 constexpr uint32_t kMaxTimeout = 7 * 24 * 3600;
 constexpr unsigned kMaxPacketThreads = 64;
 constexpr size_t kQueueBatches = 8;
+constexpr size_t kRecordBatch = 512;
 
 uint64_t salt_of(const std::string& s) {
     uint64_t h = 1469598103934665603ull;
@@ -114,9 +115,14 @@ struct CaptureEngine::Worker final : session::SessionSink {
         ++records;
         if (!writer) return;
         uint32_t fi = s.firstFileIndex;
-        store::SessionRecord rec;
-        builder.build(s, final, fi < fileSalts.size() ? fileSalts[fi] : 0, fi < fileIds.size() ? fileIds[fi] : 0, rec);
-        writer->write(std::move(rec));
+        pending.emplace_back();
+        builder.build(s, final, fi < fileSalts.size() ? fileSalts[fi] : 0, fi < fileIds.size() ? fileIds[fi] : 0,
+                      pending.back());
+        if (pending.size() >= kRecordBatch) flush_records();
+    }
+    void flush_records() {
+        if (writer && !pending.empty()) writer->write_batch(std::move(pending));
+        pending.clear();
     }
 
     // Threaded mode: batches of packets owned by this worker.
@@ -150,6 +156,7 @@ struct CaptureEngine::Worker final : session::SessionSink {
             freeBatches.push_back(std::move(b));
         }
         table.flush_all();
+        flush_records();
     }
     void finish() {
         {
@@ -166,6 +173,7 @@ struct CaptureEngine::Worker final : session::SessionSink {
     const std::vector<int64_t>& fileIds;
     std::vector<uint64_t>& sessionsPerFile;
     uint64_t records = 0;
+    std::vector<store::SessionRecord> pending;
 
     std::mutex mu;
     std::condition_variable cvWork, cvSpace;
@@ -310,6 +318,7 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
         for (auto& w : workers) w->thread.join();
     } else {
         workers[0]->table.flush_all();
+        workers[0]->flush_records();
     }
     for (auto& w : workers) sum.sessions += w->records;
     for (size_t i = 0; i < inputs.size(); ++i) {

@@ -22,23 +22,27 @@ void QueuedWriter::rethrow_locked() {
 }
 
 void QueuedWriter::write(SessionRecord&& record) {
+    bool wake;
     {
         std::unique_lock lk(mu_);
         spaceCv_.wait(lk, [&] { return queued_ < options_.maxQueuedRecords || error_; });
         rethrow_locked();
+        wake = ops_.empty();  // the worker only sleeps on an empty queue
         if (ops_.empty() || ops_.back().kind != Op::Kind::Records) ops_.emplace_back();
         ops_.back().records.push_back(std::move(record));
         ++queued_;
     }
-    workCv_.notify_one();
+    if (wake) workCv_.notify_one();
 }
 
 void QueuedWriter::write_batch(std::vector<SessionRecord>&& records) {
     if (records.empty()) return;
+    bool wake;
     {
         std::unique_lock lk(mu_);
         spaceCv_.wait(lk, [&] { return queued_ < options_.maxQueuedRecords || error_; });
         rethrow_locked();
+        wake = ops_.empty();
         queued_ += records.size();
         if (ops_.empty() || ops_.back().kind != Op::Kind::Records) {
             ops_.emplace_back().records = std::move(records);
@@ -48,7 +52,7 @@ void QueuedWriter::write_batch(std::vector<SessionRecord>&& records) {
         }
     }
     records.clear();
-    workCv_.notify_one();
+    if (wake) workCv_.notify_one();
 }
 
 void QueuedWriter::end_file(const InputFile& file) {

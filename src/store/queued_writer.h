@@ -44,7 +44,7 @@ class QueuedWriter final : public Writer {
     /// Thread-safe; blocks while the queue is full.
     void write(SessionRecord&& record) override;
     /// Several records under one lock (thread-safe; may exceed the bound by one batch).
-    void write_batch(std::vector<SessionRecord>&& records);
+    void write_batch(std::vector<SessionRecord>&& records) override;
     /// Queued with a copy of `file`; does not wait.
     void end_file(const InputFile& file) override;
     /// Waits until everything queued before it is written and the inner writer has flushed.

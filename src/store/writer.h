@@ -71,6 +71,11 @@ class Writer {
     /// Records the start of an input; may set file.id.
     virtual FileSeen begin_file(InputFile& file) = 0;
     virtual void write(SessionRecord&& record) = 0;
+    /// Several records at once (one lock, one wake-up for queued writers); leaves `records` empty.
+    virtual void write_batch(std::vector<SessionRecord>&& records) {
+        for (auto& r : records) write(std::move(r));
+        records.clear();
+    }
     /// Records the end of an input (status, counts, error).
     virtual void end_file(const InputFile& file) = 0;
     /// Makes everything written so far durable.

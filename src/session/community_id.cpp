@@ -9,7 +9,7 @@ namespace flowdex::session {
 namespace {
 
 constexpr uint8_t kIcmp = 1;
-constexpr uint8_t kIcmpv6 = 58;
+[[maybe_unused]] constexpr uint8_t kIcmpv6 = 58;
 
 std::string hash(const uint8_t* src, const uint8_t* dst, bool v6, uint8_t proto, uint16_t sport, uint16_t dport,
                  bool hasPorts, bool oneWay, uint16_t seed) {

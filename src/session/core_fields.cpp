@@ -41,6 +41,9 @@ CoreFields CoreFields::resolve(fields::FieldRegistry& reg) {
     c.icmpCode = resolve_one(reg, "icmp.code", FieldType::IntSet, 0);
     c.protocol = resolve_one(reg, "protocol", FieldType::StrSet, cnt);
     c.tags = resolve_one(reg, "tags", FieldType::StrSet, cnt);
+    c.arpIp = resolve_one(reg, "arp.ip", FieldType::IpSet, cnt);
+    c.arpMac = resolve_one(reg, "arp.mac", FieldType::StrSet, cnt);
+    c.arpOpcode = resolve_one(reg, "arp.opcode", FieldType::StrSet, cnt);
     return c;
 }
 

@@ -340,7 +340,8 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
             if (p.payloadLen > 0) deliver(s, dir, payload, p.payloadLen, classify::Transport::Udp, false);
             break;
         case SessionKind::Sctp:
-            if (p.payloadLen > 0) deliver(s, dir, payload, p.payloadLen, classify::Transport::Sctp, false);
+            s.databytes[dir] += p.payloadLen;  // every chunk counts; only DATA reaches parsers
+            sctp_chunks(s, dir, payload, p.payloadLen);
             break;
         case SessionKind::Icmp:
             s.databytes[dir] += p.payloadLen;
@@ -356,6 +357,7 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
             }
             break;
         case SessionKind::Esp: s.databytes[dir] += p.payloadLen; break;
+        case SessionKind::Arp: arp_fields(s, p); break;
         default: break;
     }
     if (s.packets[0] + s.packets[1] >= ctx_.settings.maxPackets && s.kind != SessionKind::None) save(s, false);
@@ -411,8 +413,9 @@ void FlowTable::add_packet_fields(Session& s, const Packet& p, int dir) {
 
 // ---------------------------------------------------------------- payload
 
-void FlowTable::deliver(Session& s, int dir, const uint8_t* data, uint32_t len, classify::Transport t, bool stream) {
-    s.databytes[dir] += len;
+void FlowTable::deliver(Session& s, int dir, const uint8_t* data, uint32_t len, classify::Transport t, bool stream,
+                        bool count) {
+    if (count) s.databytes[dir] += len;
     if (stream ? s.payload8Len[dir] < 8 : s.payload8Len[dir] == 0) {
         uint32_t n = std::min<uint32_t>(8u - s.payload8Len[dir], len);
         std::memcpy(s.payload8[dir] + s.payload8Len[dir], data, n);
@@ -438,6 +441,39 @@ void FlowTable::run_parsers(Session& s, int dir, const uint8_t* data, uint32_t l
         } else if (rc > 0 && static_cast<uint32_t>(rc) >= len) {
             break;
         }
+    }
+}
+
+void FlowTable::sctp_chunks(Session& s, int dir, const uint8_t* data, uint32_t len) {
+    // Only DATA chunks carry user data: each is delivered on its own, with its payload protocol id.
+    constexpr uint8_t kData = 0;
+    constexpr uint32_t kChunkHeader = 4, kDataHeader = 16;
+    uint32_t n = 0;
+    while (n + kChunkHeader <= len) {
+        uint32_t clen = load_be16(data + n + 2);
+        if (clen < kChunkHeader || n + clen > len) break;
+        if (data[n] == kData && clen > kDataHeader) {
+            const uint8_t* user = data + n + kDataHeader;
+            uint32_t ulen = clen - kDataHeader;
+            if (!s.classified[dir]) ctx_.classifiers->classify_sctp_protocol(s, load_be32(data + n + 12), user, ulen, dir);
+            deliver(s, dir, user, ulen, classify::Transport::Sctp, false, false);
+        }
+        n += (clen + 3u) & ~3u;
+    }
+}
+
+void FlowTable::arp_fields(Session& s, const Packet& p) {
+    const fields::FieldRegistry& reg = *ctx_.registry;
+    const uint8_t* arp = p.data + p.payloadOffset;
+    uint16_t op = load_be16(arp + 6);
+    char buf[48];
+    int n = std::snprintf(buf, sizeof buf, "%u", op);
+    s.fields.add_string(reg, ctx_.core.arpOpcode, std::string_view(buf, static_cast<size_t>(n)));
+    size_t len = format_ip(arp + (op == 1 ? 24 : 14), false, buf);
+    s.fields.add_ip(reg, ctx_.core.arpIp, std::string_view(buf, len));
+    if (op == 2) {
+        format_mac(arp + 8, buf);
+        s.fields.add_string(reg, ctx_.core.arpMac, std::string_view(buf, 17));
     }
 }
 

@@ -45,6 +45,7 @@ struct CoreFields {
     int vlan = -1, dot1q = -1, dot1ad = -1, vni = -1;
     int srcOuterIp = -1, dstOuterIp = -1, srcOuterMac = -1, dstOuterMac = -1;
     int icmpType = -1, icmpCode = -1, protocol = -1, tags = -1;
+    int arpIp = -1, arpMac = -1, arpOpcode = -1;
     /// Looks the fields up by db name, defining any that the registry lacks.
     static CoreFields resolve(fields::FieldRegistry& registry);
 };
@@ -129,8 +130,11 @@ private:
     void tcp_drain(Session& s, int dir);
     void tcp_flush_queues(Session& s);
     void mark_closing(Session& s);
-    void deliver(Session& s, int dir, const uint8_t* data, uint32_t len, classify::Transport t, bool stream);
+    void deliver(Session& s, int dir, const uint8_t* data, uint32_t len, classify::Transport t, bool stream,
+                 bool count = true);
     void run_parsers(Session& s, int dir, const uint8_t* data, uint32_t len);
+    void sctp_chunks(Session& s, int dir, const uint8_t* data, uint32_t len);
+    void arp_fields(Session& s, const Packet& p);
 
     void save(Session& s, bool final);
     void finish_final(Session& s);

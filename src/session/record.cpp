@@ -18,7 +18,7 @@ struct FlagName {
 constexpr FlagName kFlagNames[] = {
     {TcpFlag::Syn, "tcpflags.syn"},         {TcpFlag::SynAck, "tcpflags.syn-ack"}, {TcpFlag::Ack, "tcpflags.ack"},
     {TcpFlag::Psh, "tcpflags.psh"},         {TcpFlag::Fin, "tcpflags.fin"},        {TcpFlag::Rst, "tcpflags.rst"},
-    {TcpFlag::Urg, "tcpflags.urg"},         {TcpFlag::Ece, "tcpflags.ece"},        {TcpFlag::Cwr, "tcpflags.cwr"},
+    {TcpFlag::Urg, "tcpflags.urg"},         {TcpFlag::Ece, "tcpflags.ece"},        {TcpFlag::Cwr, "tcpflags.cwr"}, {TcpFlag::Ae, "tcpflags.ae"},
     {TcpFlag::SrcZero, "tcpflags.srcZero"}, {TcpFlag::DstZero, "tcpflags.dstZero"},
 };
 
@@ -49,13 +49,14 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
         uint64_t h = mix(fileSalt, static_cast<uint64_t>(s.firstPos));
         h = mix(h, s.key.hash());
         h = mix(h, s.firstUs);
-        std::time_t secs = static_cast<std::time_t>(s.firstUs / 1000000);
-        std::tm tm{};
-        gmtime_r(&secs, &tm);
-        char buf[48];
-        std::snprintf(buf, sizeof buf, "%02d%02d%02d-%016llx", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
-                      static_cast<unsigned long long>(h));
-        s.id = buf;
+        // First-packet time leads, so ids sort (and index) in time order.
+        static constexpr char hex[] = "0123456789abcdef";
+        char buf[32];
+        uint64_t ms = s.firstUs / kUsPerMs;
+        for (int i = 11; i >= 0; --i, ms >>= 4) buf[i] = hex[ms & 0xf];
+        buf[12] = '-';
+        for (int i = 24; i >= 13; --i, h >>= 4) buf[i] = hex[h & 0xf];
+        s.id.assign(buf, 25);
     }
     out.id = s.segments == 0 ? s.id : s.id + "-" + std::to_string(s.segments + 1);
     out.fileId = fileId;
@@ -127,8 +128,8 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
                 doc_.add_uint("tcpseq.src", s.clientIsn);
                 doc_.add_uint("srcISNCnt", s.clientIsns.size());
                 if (s.haveSynAck) doc_.add_uint("tcpseq.dst", 0);
-                if (s.ackTimeUs > s.synTimeUs && s.synTimeUs)
-                    doc_.add_uint("initRTT", (s.ackTimeUs - s.synTimeUs) / 2000);
+                if (s.haveAckTime && s.ackTimeUs >= s.synTimeUs)
+                    doc_.add_uint("initRTT", (s.ackTimeUs - s.synTimeUs) / 2000);  // half the handshake, ms
             }
         }
     }

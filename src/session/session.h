@@ -32,7 +32,7 @@ struct ParserEntry {
     bool active = true;
 };
 
-enum class TcpFlag : uint8_t { Syn, SynAck, Ack, Psh, Fin, Rst, Urg, Ece, Cwr, SrcZero, DstZero, Count };
+enum class TcpFlag : uint8_t { Syn, SynAck, Ack, Psh, Fin, Rst, Urg, Ece, Cwr, Ae, SrcZero, DstZero, Count };
 constexpr size_t kTcpFlagCount = static_cast<size_t>(TcpFlag::Count);
 
 /// One direction of a TCP stream: the next sequence number we expect and the segments that
@@ -98,6 +98,7 @@ struct Session {
     bool finOrRst = false;
     uint32_t clientIsn = 0, serverIsn = 0;
     uint64_t synTimeUs = 0, ackTimeUs = 0;
+    bool haveAckTime = false;
     bool firstSegmentTcpInfo = true;  ///< tcpseq/initRTT fields belong to the first segment only
     std::vector<uint32_t> clientIsns;
     bool tcpGaveUp = false;

@@ -16,6 +16,7 @@ constexpr uint8_t kAck = 0x10;
 constexpr uint8_t kUrg = 0x20;
 constexpr uint8_t kEce = 0x40;
 constexpr uint8_t kCwr = 0x80;
+constexpr uint8_t kAe = 0x01;  // accurate-ECN (formerly NS), low bit of the data-offset byte
 
 /// Wrap-aware sequence comparison: a - b as a signed distance.
 inline int32_t seq_diff(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b); }
@@ -34,6 +35,7 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
     if (flags & kUrg) count(s, TcpFlag::Urg);
     if (flags & kEce) count(s, TcpFlag::Ece);
     if (flags & kCwr) count(s, TcpFlag::Cwr);
+    if (th[12] & kAe) count(s, TcpFlag::Ae);
     if (window == 0 && !(flags & kRst)) count(s, dir == 0 ? TcpFlag::SrcZero : TcpFlag::DstZero);
 
     if (flags & kSyn) {
@@ -72,7 +74,10 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
     if (flags & kPsh) count(s, TcpFlag::Psh);
     if ((flags & (kFin | kRst | kPsh | kSyn | kAck)) == kAck) {
         count(s, TcpFlag::Ack);
-        if (s.haveSyn && s.ackTimeUs == 0 && dir == 0) s.ackTimeUs = p.tsUs;
+        if (s.haveSyn && !s.haveAckTime && dir == 0) {
+            s.ackTimeUs = p.tsUs;
+            s.haveAckTime = true;
+        }
         if (s.haveSynAck && dir == 0 && ack == s.serverIsn + 1) s.synAckValidated = true;
     }
 

@@ -88,24 +88,42 @@ TEST_F(Fragments, MissingPieceIsHeldUntilItArrives) {
     expect_whole(p);
 }
 
-TEST_F(Fragments, DuplicateFirstPieceDoesNotBlockReassembly) {
+// Arkime's walk requires each piece to start exactly where the previous one ended, so a second
+// copy of a piece (sorted right after the first) reads as a hole: the datagram is never rebuilt
+// and waits for fragsTimeout. flowdex keeps that behaviour (capture/packet.c, frags_process).
+TEST_F(Fragments, DuplicateFirstPieceBlocksReassemblyLikeArkime) {
     Packet p;
     Bytes a = piece(0), b = piece(1), c = piece(2);
     expect_held(feed(a, p), p);
     expect_held(feed(a, p), p);
     expect_held(feed(b, p), p);
-    ASSERT_EQ(feed(c, p), PacketRC::DoProcess);
-    expect_whole(p);
+    expect_held(feed(c, p), p);
+    EXPECT_EQ(d.fragments().pending(), 1u);
+    EXPECT_EQ(d.fragments().dropped(), 0u);
 }
 
-TEST_F(Fragments, DuplicateMiddlePieceDoesNotBlockReassembly) {
+// Arkime walks every queued piece, so a second copy of the final piece is a hole too. flowdex
+// stops its walk at the first piece without MF and rebuilds the datagram: a divergence.
+TEST_F(Fragments, DuplicateLastPieceBlocksReassemblyLikeArkime) {
+    Packet p;
+    Bytes a = piece(0), b = piece(1), c = piece(2);
+    expect_held(feed(c, p), p);
+    expect_held(feed(c, p), p);
+    expect_held(feed(a, p), p);
+    expect_held(feed(b, p), p);
+    EXPECT_EQ(d.fragments().pending(), 1u);
+}
+
+TEST_F(Fragments, RepeatAfterCompletionStartsANewDatagram) {
     Packet p;
     Bytes a = piece(0), b = piece(1), c = piece(2);
     expect_held(feed(a, p), p);
     expect_held(feed(b, p), p);
-    expect_held(feed(b, p), p);
     ASSERT_EQ(feed(c, p), PacketRC::DoProcess);
     expect_whole(p);
+    // A late copy of a piece after the datagram completed is held as a new, incomplete datagram.
+    expect_held(feed(b, p), p);
+    EXPECT_EQ(d.fragments().pending(), 1u);
 }
 
 TEST_F(Fragments, DifferentIdsAreDifferentDatagrams) {

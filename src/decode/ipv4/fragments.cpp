@@ -57,19 +57,15 @@ FragmentTable::Result FragmentTable::add(const Packet& p, const uint8_t* ip, uin
     if (!more && !(flags & kDontFragment)) e.haveLast = true;
     if (!e.haveLast) return Result::Held;
 
-    // Walk from offset 0: every piece must start where the previous one ended.
+    // Walk every piece from offset 0: each must start where the previous one ended (so a
+    // duplicate piece counts as a hole, as in Arkime), and the last must carry no MF.
     uint32_t expect = 0, total = 0;
-    bool sawLast = false;
     for (const Piece& pc : e.pieces) {
         if (pc.offset != expect) return Result::Held;
         expect = pc.offset + static_cast<uint32_t>(pc.payload.size());
         total = std::max(total, expect);
-        if (!pc.more) {
-            sawLast = true;
-            break;
-        }
     }
-    if (!sawLast) return Result::Held;
+    if (e.pieces.back().more) return Result::Held;
 
     // Rebuild: the completing fragment's frame up to the end of its IP header, then the payload.
     uint32_t prefix = static_cast<uint32_t>(ip - p.data) + ihl;

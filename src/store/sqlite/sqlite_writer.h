@@ -29,7 +29,7 @@ namespace flowdex::store {
 class SqliteWriter final : public Writer {
   public:
     struct Options {
-        size_t batchRecords = 2000;  ///< records per transaction
+        size_t batchRecords = 10000;  ///< records per transaction
     };
 
     /// Opens or creates the database. Throws std::runtime_error("PATH: reason") when it cannot be

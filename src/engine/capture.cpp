@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr uint32_t kMaxTimeout = 7 * 24 * 3600;
-constexpr unsigned kMaxPacketThreads = 64;
+constexpr unsigned kMaxPacketThreads = session::kTimerShards;
 constexpr size_t kQueueBatches = 8;
 constexpr size_t kRecordBatch = 512;
 
@@ -151,7 +151,13 @@ struct CaptureEngine::Worker final : session::SessionSink {
                 queue.pop_front();
                 cvSpace.notify_one();
             }
-            for (size_t i = 0; i < b->count; ++i) table.process(b->packets[i]);
+            for (size_t i = 0; i < b->count; ++i) {
+                Packet& p = b->packets[i];
+                if (p.kind == SessionKind::None)
+                    table.tick(p.clockUs);
+                else
+                    table.process(p);
+            }
             std::lock_guard lk(mu);
             freeBatches.push_back(std::move(b));
         }
@@ -222,6 +228,7 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
 
     reader::PacketBatch batch;
     uint64_t prevTs = 0;
+    uint64_t tickSecs = 0;
     auto lastProgress = start;
     for (size_t i = 0; i < inputs.size() && !stop_.load(std::memory_order_relaxed); ++i) {
         const Input& in = inputs[i];
@@ -265,6 +272,20 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
                 Packet& p = batch.packets[k];
                 p.clockUs = prevTs;
                 prevTs = p.tsUs;
+                if (threaded && p.clockUs / 1000000 > tickSecs) {
+                    // Every thread sees every clock second, so timers fire at the same points
+                    // of the packet stream as with one thread.
+                    tickSecs = p.clockUs / 1000000;
+                    for (auto& w : workers) {
+                        Packet* t = w->out->append(nullptr, 0);
+                        if (!t) {
+                            w->push(std::move(w->out));
+                            w->out = w->take_free();
+                            t = w->out->append(nullptr, 0);
+                        }
+                        t->clockUs = p.clockUs;
+                    }
+                }
                 res.bytes += p.caplen;
                 if (decoder_.decode(p) != PacketRC::DoProcess) continue;
                 if (!threaded) {
@@ -274,7 +295,7 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
                 FlowKey key;
                 session::make_flow_key(p, ctx_.settings.idTracking, key);
                 key.canonicalize();
-                Worker& w = *workers[key.hash() % n];
+                Worker& w = *workers[(key.hash() % session::kTimerShards) % n];
                 Packet* q = w.out->append(p.data, p.caplen);
                 if (!q) {
                     w.push(std::move(w.out));

@@ -16,7 +16,7 @@ Packet* PacketBatch::append(const uint8_t* bytes, uint32_t caplen) {
         if (count > 0) return nullptr;
         arena.resize(caplen);  // one frame larger than the arena: grow once
     }
-    std::memcpy(arena.data() + used, bytes, caplen);
+    if (caplen) std::memcpy(arena.data() + used, bytes, caplen);
     Packet& p = packets[count++];
     p = Packet{};
     p.data = arena.data() + used;

@@ -25,6 +25,11 @@ namespace flowdex::session {
 
 enum class IdTracking : uint8_t { None, Vlan, Vni };
 
+/// Timer shards: fixed slices of the flow-hash space. Each shard belongs wholly to one packet
+/// thread (thread = shard % threads), and the catch-up expiry limit counts per shard, so records
+/// are the same for any thread count. It also caps useful packet threads at kTimerShards.
+constexpr uint32_t kTimerShards = 8;
+
 struct TableSettings {
     uint32_t tcpTimeout = 480;
     uint32_t udpTimeout = 60;
@@ -86,6 +91,10 @@ public:
     void process(Packet& p);
     /// Saves sessions whose timers expired before `nowSecs`.
     void run_timers(uint64_t nowSecs);
+    /// The run's clock moved to `clockUs` (a packet for another thread): run timers if a second passed.
+    void tick(uint64_t clockUs) {
+        if (clockUs / 1000000 > timerSecs_) run_timers(clockUs / 1000000);
+    }
     /// Saves every session (end of input); held sessions are completed too.
     void flush_all();
 
@@ -158,7 +167,7 @@ private:
     ListHead held_;
     ListHead saveList_;
     uint64_t timerSecs_ = 0;
-    bool backlog_ = false;  ///< the last timer run left idle sessions behind
+    std::vector<Session*> deferred_;
     Session* current_ = nullptr;
     TableStats stats_;
 };

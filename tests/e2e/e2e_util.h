@@ -159,6 +159,9 @@ inline std::vector<Result> run_all(const std::vector<Command>& cmds, unsigned jo
             ::dup2(outp[1], 1);
             ::dup2(errp[1], 2);
             ::execv(argv[0], argv.data());
+            static const char kMsg[] = "e2e: could not execute the command (is the binary built?)\n";
+            ssize_t ignored = ::write(2, kMsg, sizeof kMsg - 1);
+            (void)ignored;
             ::_exit(127);
         }
         ::close(outp[1]);

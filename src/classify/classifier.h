@@ -44,7 +44,7 @@ struct Classifier {
 };
 
 class ClassifierRegistry {
-public:
+  public:
     /// Returns false (and ignores it) when the same name, offset and bytes are already registered.
     bool add(Transport t, Classifier c);
     bool add_port(std::string name, uint16_t port, uint8_t kindBits, ClassifyFn fn, void* ctx);
@@ -52,17 +52,16 @@ public:
 
     /// Runs every classifier matching this first payload. `clientPort`/`serverPort` select the
     /// port classifiers. Payloads shorter than 2 bytes are not classified.
-    void classify(Transport t, session::Session& s, const uint8_t* data, uint32_t len, int which,
-                  uint16_t clientPort, uint16_t serverPort) const;
-    void classify_sctp_protocol(session::Session& s, uint32_t ppid, const uint8_t* data, uint32_t len,
-                                int which) const;
+    void classify(Transport t, session::Session& s, const uint8_t* data, uint32_t len, int which, uint16_t clientPort,
+                  uint16_t serverPort) const;
+    void classify_sctp_protocol(session::Session& s, uint32_t ppid, const uint8_t* data, uint32_t len, int which) const;
 
     bool empty() const { return count_ == 0; }
     size_t size() const { return count_; }
     void freeze() { frozen_ = true; }
     bool frozen() const { return frozen_; }
 
-private:
+  private:
     struct PortEntry {
         std::string name;
         uint16_t port;
@@ -77,8 +76,8 @@ private:
         void* ctx;
     };
     struct PerTransport {
-        std::vector<Classifier> any;                         ///< empty match or offset > 0
-        std::array<std::vector<Classifier>, 256> byFirst;    ///< offset 0, by first byte
+        std::vector<Classifier> any;                       ///< empty match or offset > 0
+        std::array<std::vector<Classifier>, 256> byFirst;  ///< offset 0, by first byte
     };
     std::array<PerTransport, 3> byTransport_;
     std::vector<PortEntry> ports_;

@@ -22,7 +22,6 @@ extern "C" void on_signal(int) {
 
 }  // namespace
 
-
 int run_capture(const CaptureArgs& a) {
     if (a.files.empty() && a.dirs.empty() && a.interfaces.empty()) {
         std::cerr << "flowdex capture: nothing to read: give -r FILE, -R DIR or -i IFACE\n";
@@ -36,7 +35,8 @@ int run_capture(const CaptureArgs& a) {
     session::HookRegistry hooks;
     try {
         config::Config cfg = a.configFile.empty() ? config::Config() : config::Config::load(a.configFile);
-        for (const auto& o : a.overrides) cfg.set_override(o);
+        for (const auto& o : a.overrides)
+            cfg.set_override(o);
         settings = engine::CaptureSettings::from_config(cfg);
         settings.quiet = a.quiet;
         settings.progress = !a.quiet && isatty(STDERR_FILENO);

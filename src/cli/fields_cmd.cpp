@@ -9,22 +9,31 @@ namespace {
 
 const char* kind_name(fields::FieldKind k) {
     switch (k) {
-        case fields::FieldKind::Integer: return "integer";
-        case fields::FieldKind::Float: return "float";
-        case fields::FieldKind::Ip: return "ip";
-        case fields::FieldKind::TermField: return "termfield";
-        case fields::FieldKind::LoTermField: return "lotermfield";
-        case fields::FieldKind::UpTermField: return "uptermfield";
-        case fields::FieldKind::TextField: return "textfield";
-        case fields::FieldKind::Seconds: return "seconds";
-        case fields::FieldKind::Date: return "date";
-        case fields::FieldKind::Boolean: return "boolean";
+        case fields::FieldKind::Integer:
+            return "integer";
+        case fields::FieldKind::Float:
+            return "float";
+        case fields::FieldKind::Ip:
+            return "ip";
+        case fields::FieldKind::TermField:
+            return "termfield";
+        case fields::FieldKind::LoTermField:
+            return "lotermfield";
+        case fields::FieldKind::UpTermField:
+            return "uptermfield";
+        case fields::FieldKind::TextField:
+            return "textfield";
+        case fields::FieldKind::Seconds:
+            return "seconds";
+        case fields::FieldKind::Date:
+            return "date";
+        case fields::FieldKind::Boolean:
+            return "boolean";
     }
     return "?";
 }
 
 }  // namespace
-
 
 int run_fields(const FieldsArgs& a) {
     fields::FieldRegistry registry;

@@ -6,7 +6,6 @@
 
 namespace flowdex::cli {
 
-
 int run_files(const FilesArgs& a) {
     try {
         store::SqliteReader reader(a.db);

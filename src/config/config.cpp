@@ -27,7 +27,8 @@ Config Config::load(const std::string& path) {
         std::string t = trim(line);
         if (t.empty() || t[0] == '#' || t[0] == ';') continue;
         if (t.front() == '[') {
-            if (t.back() != ']') throw ConfigError(path + ":" + std::to_string(lineNo) + ": unterminated section header");
+            if (t.back() != ']')
+                throw ConfigError(path + ":" + std::to_string(lineNo) + ": unterminated section header");
             section = trim(t.substr(1, t.size() - 2));
             continue;
         }

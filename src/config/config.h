@@ -11,12 +11,12 @@
 namespace flowdex::config {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Config {
-public:
+  public:
     /// Reads the `[default]` section of an INI file (other sections are kept as "section.key").
     static Config load(const std::string& path);
 
@@ -33,7 +33,7 @@ public:
 
     const std::map<std::string, std::string>& values() const { return values_; }
 
-private:
+  private:
     std::string origin_of(const std::string& key) const;
     std::map<std::string, std::string> values_;
     std::map<std::string, std::string> origins_;

@@ -10,17 +10,21 @@
 
 namespace flowdex {
 
-inline uint16_t load_be16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+inline uint16_t load_be16(const uint8_t* p) {
+    return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
 inline uint32_t load_be32(const uint8_t* p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
-inline uint16_t load_le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+inline uint16_t load_le16(const uint8_t* p) {
+    return static_cast<uint16_t>(p[0] | (p[1] << 8));
+}
 inline uint32_t load_le32(const uint8_t* p) {
     return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
 
 class ByteReader {
-public:
+  public:
     ByteReader(const uint8_t* data, size_t len) : data_(data), len_(len) {}
     explicit ByteReader(std::span<const uint8_t> s) : data_(s.data()), len_(s.size()) {}
 
@@ -77,7 +81,7 @@ public:
         return true;
     }
 
-private:
+  private:
     const uint8_t* data_;
     size_t len_;
     size_t pos_ = 0;

@@ -14,13 +14,13 @@ namespace flowdex {
 struct FlowKey {
     uint8_t addr[2][16];  ///< IPv4 in the first 4 bytes; MACs for Ether sessions
     uint16_t port[2];
-    uint16_t ethertype;   ///< Ether sessions only
+    uint16_t ethertype;  ///< Ether sessions only
     uint16_t vlan;
     uint32_t vni;
-    uint8_t proto;        ///< IP protocol
-    uint8_t kind;         ///< SessionKind
+    uint8_t proto;  ///< IP protocol
+    uint8_t kind;   ///< SessionKind
     uint8_t v6;
-    uint8_t mode;         ///< KeyMode
+    uint8_t mode;  ///< KeyMode
 
     FlowKey() { std::memset(this, 0, sizeof *this); }
     bool operator==(const FlowKey& o) const { return std::memcmp(this, &o, sizeof *this) == 0; }

@@ -18,7 +18,8 @@ size_t utf8_len(const unsigned char* p, size_t n) {
     for (size_t i = 1; i < len; ++i)
         if ((p[i] & 0xC0) != 0x80) return 0;
     uint32_t cp = len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (size_t i = 1; i < len; ++i) cp = (cp << 6) | (p[i] & 0x3F);
+    for (size_t i = 1; i < len; ++i)
+        cp = (cp << 6) | (p[i] & 0x3F);
     if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
         (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
@@ -46,7 +47,8 @@ void json_append_string(std::string& out, std::string_view s) {
         unsigned char c = p[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             size_t j = i + 1;
-            while (j < n && p[j] >= 0x20 && p[j] != '"' && p[j] != '\\' && p[j] < 0x80) ++j;
+            while (j < n && p[j] >= 0x20 && p[j] != '"' && p[j] != '\\' && p[j] < 0x80)
+                ++j;
             out.append(s.data() + i, j - i);
             i = j;
             continue;
@@ -57,9 +59,15 @@ void json_append_string(std::string& out, std::string_view s) {
             ++i;
         } else if (c < 0x20) {
             switch (c) {
-                case '\n': out.append("\\n"); break;
-                case '\r': out.append("\\r"); break;
-                case '\t': out.append("\\t"); break;
+                case '\n':
+                    out.append("\\n");
+                    break;
+                case '\r':
+                    out.append("\\r");
+                    break;
+                case '\t':
+                    out.append("\\t");
+                    break;
                 default:
                     out.append("\\u00");
                     out.push_back(kHex[c >> 4]);
@@ -127,8 +135,11 @@ std::string& DocBuilder::begin(std::string_view path) {
 void DocBuilder::finish(std::string& out) {
     seal();
     order_.resize(entries_.size());
-    for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
-    auto path = [this](uint32_t i) { return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen); };
+    for (uint32_t i = 0; i < order_.size(); ++i)
+        order_[i] = i;
+    auto path = [this](uint32_t i) {
+        return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen);
+    };
     std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
         int c = path_cmp(path(a), path(b));
         return c != 0 ? c < 0 : a < b;
@@ -154,7 +165,8 @@ void DocBuilder::finish(std::string& out) {
             }
             i = pos;
         }
-        for (; depth > shared; --depth) out.push_back('}');
+        for (; depth > shared; --depth)
+            out.push_back('}');
         if (!first && out.back() != '{') out.push_back(',');
         first = false;
         // Open the remaining intermediate segments.
@@ -170,7 +182,8 @@ void DocBuilder::finish(std::string& out) {
         out.append(values_, entries_[idx].valOff, entries_[idx].valLen);
         prev = p;
     }
-    for (; depth > 0; --depth) out.push_back('}');
+    for (; depth > 0; --depth)
+        out.push_back('}');
     out.push_back('}');
 }
 

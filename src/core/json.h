@@ -23,7 +23,7 @@ void json_append_double(std::string& out, double v);
 /// `{"source":{"ip":"1.2.3.4","port":80}}`. Keys are emitted sorted, so output is stable.
 /// The builder keeps its buffers across clear(), so steady-state use allocates nothing.
 class DocBuilder {
-public:
+  public:
     void clear();
     /// Starts a value at `path`; the caller appends exactly one JSON value to the returned buffer.
     std::string& begin(std::string_view path);
@@ -37,7 +37,7 @@ public:
     /// Appends the nested object to `out`.
     void finish(std::string& out);
 
-private:
+  private:
     struct Entry {
         uint32_t pathOff, pathLen, valOff, valLen;
     };

@@ -34,8 +34,12 @@ enum class Tunnel : uint8_t {
     VxlanGpe = 0x40,
     Geneve = 0x80,
 };
-constexpr uint8_t operator|(uint8_t bits, Tunnel t) { return bits | static_cast<uint8_t>(t); }
-constexpr bool has_tunnel(uint8_t bits, Tunnel t) { return (bits & static_cast<uint8_t>(t)) != 0; }
+constexpr uint8_t operator|(uint8_t bits, Tunnel t) {
+    return bits | static_cast<uint8_t>(t);
+}
+constexpr bool has_tunnel(uint8_t bits, Tunnel t) {
+    return (bits & static_cast<uint8_t>(t)) != 0;
+}
 
 /// Which session table a decoded packet belongs to (Arkime's "mProtocol"). Each kind has its own
 /// key rule and idle timeout; the same addresses under two kinds are two sessions.
@@ -43,23 +47,23 @@ enum class SessionKind : uint8_t {
     None = 0,  ///< not decoded into a session (dropped, counted by reason)
     Tcp,
     Udp,
-    Icmp,      ///< ICMP and ICMPv6: keyed by addresses only
+    Icmp,  ///< ICMP and ICMPv6: keyed by addresses only
     Sctp,
-    Esp,       ///< ESP and AH (trackESP): keyed by addresses only
-    OtherIp,   ///< any other IP protocol, corrupt-ip and unknown-ip: addresses and protocol
-    Arp,       ///< keyed by the IPv4 address being asked about
-    Ether,     ///< non-IP frames (LLDP, XID, unknown and corrupt ethertypes): keyed by ethertype
+    Esp,      ///< ESP and AH (trackESP): keyed by addresses only
+    OtherIp,  ///< any other IP protocol, corrupt-ip and unknown-ip: addresses and protocol
+    Arp,      ///< keyed by the IPv4 address being asked about
+    Ether,    ///< non-IP frames (LLDP, XID, unknown and corrupt ethertypes): keyed by ethertype
 };
 constexpr int kSessionKinds = 9;
 
 /// How the session key is formed beyond the kind's default (addresses and ports).
 enum class KeyMode : uint8_t {
     Normal = 0,
-    Lumped,   ///< one session per protocol (IGMP, PIM, LLDP): no addresses in the key
+    Lumped,       ///< one session per protocol (IGMP, PIM, LLDP): no addresses in the key
     MacPair,      ///< 802.3 frames: the two MACs
     MacPairType,  ///< unknown ethertypes: the two MACs and the ethertype
-    Dhcp,     ///< DHCP: the client hardware address, so replies join the request
-    Dhcpv6,   ///< DHCPv6: the transaction id
+    Dhcp,         ///< DHCP: the client hardware address, so replies join the request
+    Dhcpv6,       ///< DHCPv6: the transaction id
 };
 
 /// Limits on what one packet remembers of the layers it crossed.
@@ -83,7 +87,7 @@ struct Packet {
     int32_t outerEtherOffset = -1;
     int32_t ipOffset = -1;  ///< start of the innermost IP header
     int32_t outerIpOffset = -1;
-    int32_t l4Offset = -1;  ///< start of the TCP/UDP/SCTP/ICMP header
+    int32_t l4Offset = -1;      ///< start of the TCP/UDP/SCTP/ICMP header
     int32_t payloadOffset = 0;  ///< transport payload (or IP payload for other protocols)
     uint32_t payloadLen = 0;
     uint32_t vni = 0;
@@ -91,16 +95,16 @@ struct Packet {
     uint16_t vlan = 0;       ///< innermost 802.1Q/802.1ad id, 0 when none (the session key's VLAN)
     uint16_t srcPort = 0, dstPort = 0;
     uint8_t ipProtocol = 0;
-    uint8_t tunnel = 0;      ///< Tunnel bits
-    uint8_t mProtocol = 0;   ///< session kind as a small int (SessionKind)
-    uint8_t direction = 0;   ///< 0 client→server, 1 server→client (set by the session layer)
+    uint8_t tunnel = 0;     ///< Tunnel bits
+    uint8_t mProtocol = 0;  ///< session kind as a small int (SessionKind)
+    uint8_t direction = 0;  ///< 0 client→server, 1 server→client (set by the session layer)
     uint8_t ttl = 0;
     uint8_t dscp = 0;
     uint8_t tcpFlags = 0;
     bool v6 = false;
     bool outerv6 = false;
     bool wasfrag = false;
-    bool copied = false;     ///< bytes live in a reassembly slot, not the reader's buffer
+    bool copied = false;  ///< bytes live in a reassembly slot, not the reader's buffer
     bool vniSet = false;
     SessionKind kind = SessionKind::None;
     bool haveEthertype = false;
@@ -109,7 +113,7 @@ struct Packet {
     const char* kindName = nullptr;  ///< protocol name for OtherIp/Ether/Arp sessions ("igmp", "corrupt-ip", …)
     uint8_t vlanCount = 0;
     uint16_t vlans[kMaxVlans] = {};  ///< every tag's id, outermost first, kVlanIsQinQ for 802.1ad
-    uint32_t hash = 0;  ///< flow hash, set once the key is known
+    uint32_t hash = 0;               ///< flow hash, set once the key is known
 };
 
 }  // namespace flowdex

@@ -6,18 +6,30 @@ namespace flowdex::decode {
 
 const char* to_string(Outcome o) {
     switch (o) {
-        case Outcome::Ok: return "ok";
-        case Outcome::CorruptSession: return "corrupt (kept as session)";
-        case Outcome::UnknownSession: return "unknown protocol (kept as session)";
-        case Outcome::Truncated: return "truncated";
-        case Outcome::BadHeader: return "bad header";
-        case Outcome::UnknownLink: return "unsupported link type";
-        case Outcome::Unsupported: return "unsupported";
-        case Outcome::FragmentHeld: return "fragment held";
-        case Outcome::FragmentDropped: return "fragment dropped";
-        case Outcome::TooDeep: return "nested too deep";
-        case Outcome::Dropped: return "dropped by handler";
-        case Outcome::Count: break;
+        case Outcome::Ok:
+            return "ok";
+        case Outcome::CorruptSession:
+            return "corrupt (kept as session)";
+        case Outcome::UnknownSession:
+            return "unknown protocol (kept as session)";
+        case Outcome::Truncated:
+            return "truncated";
+        case Outcome::BadHeader:
+            return "bad header";
+        case Outcome::UnknownLink:
+            return "unsupported link type";
+        case Outcome::Unsupported:
+            return "unsupported";
+        case Outcome::FragmentHeld:
+            return "fragment held";
+        case Outcome::FragmentDropped:
+            return "fragment dropped";
+        case Outcome::TooDeep:
+            return "nested too deep";
+        case Outcome::Dropped:
+            return "dropped by handler";
+        case Outcome::Count:
+            break;
     }
     return "?";
 }

@@ -34,17 +34,17 @@ struct HandlerEntry {
 
 /// Why packets did not become (normal) sessions; the run summary prints these.
 enum class Outcome : uint8_t {
-    Ok,              ///< decoded into a session
-    CorruptSession,  ///< malformed, but kept as a corrupt-ip / corrupt-ether session
-    UnknownSession,  ///< unknown ethertype or IP protocol, kept as an unknown-* session
-    Truncated,       ///< link or network header cut short: dropped
-    BadHeader,       ///< impossible header values: dropped
-    UnknownLink,     ///< unsupported link type: dropped
-    Unsupported,     ///< e.g. IPv6 fragments: dropped
-    FragmentHeld,    ///< IPv4 fragment waiting for the rest of its datagram
-    FragmentDropped, ///< fragment set abandoned (too many pieces, timed out, overlap)
-    TooDeep,         ///< nesting over kMaxDepth
-    Dropped,         ///< a handler asked not to process it
+    Ok,               ///< decoded into a session
+    CorruptSession,   ///< malformed, but kept as a corrupt-ip / corrupt-ether session
+    UnknownSession,   ///< unknown ethertype or IP protocol, kept as an unknown-* session
+    Truncated,        ///< link or network header cut short: dropped
+    BadHeader,        ///< impossible header values: dropped
+    UnknownLink,      ///< unsupported link type: dropped
+    Unsupported,      ///< e.g. IPv6 fragments: dropped
+    FragmentHeld,     ///< IPv4 fragment waiting for the rest of its datagram
+    FragmentDropped,  ///< fragment set abandoned (too many pieces, timed out, overlap)
+    TooDeep,          ///< nesting over kMaxDepth
+    Dropped,          ///< a handler asked not to process it
     Count
 };
 const char* to_string(Outcome o);
@@ -54,7 +54,8 @@ struct DecodeStats {
     void add(Outcome o) { ++counts[static_cast<size_t>(o)]; }
     uint64_t get(Outcome o) const { return counts[static_cast<size_t>(o)]; }
     void merge(const DecodeStats& o) {
-        for (size_t i = 0; i < counts.size(); ++i) counts[i] += o.counts[i];
+        for (size_t i = 0; i < counts.size(); ++i)
+            counts[i] += o.counts[i];
     }
 };
 
@@ -81,7 +82,7 @@ enum class LinkType : uint16_t {
 };
 
 class Decoder {
-public:
+  public:
     static constexpr int kMaxDepth = 12;
 
     explicit Decoder(const DecoderOptions& opts = {});
@@ -130,7 +131,7 @@ public:
     /// decoder's own bookkeeping may need the current link depth.
     int depth() const { return depth_; }
 
-private:
+  private:
     PacketRC decode_link(Packet& p);
     PacketRC finish(Packet& p, PacketRC rc);
 
@@ -151,13 +152,13 @@ private:
 
 /// RAII guard for the nesting depth of re-entrant decoding.
 class DepthGuard {
-public:
+  public:
     explicit DepthGuard(int& d) : d_(d) { ++d_; }
     ~DepthGuard() { --d_; }
     DepthGuard(const DepthGuard&) = delete;
     DepthGuard& operator=(const DepthGuard&) = delete;
 
-private:
+  private:
     int& d_;
 };
 

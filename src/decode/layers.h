@@ -40,7 +40,9 @@ void register_gtp(Decoder& d);
 void register_nsh(Decoder& d);
 
 /// Offset of `at` within the packet's bytes.
-inline int32_t offset_of(const Packet& p, const uint8_t* at) { return static_cast<int32_t>(at - p.data); }
+inline int32_t offset_of(const Packet& p, const uint8_t* at) {
+    return static_cast<int32_t>(at - p.data);
+}
 
 /// Ethertypes the built-in layers use.
 namespace ethertype {

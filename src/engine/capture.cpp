@@ -26,13 +26,15 @@ constexpr size_t kRecordBatch = 512;
 
 uint64_t salt_of(const std::string& s) {
     uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    for (unsigned char c : s)
+        h = (h ^ c) * 1099511628211ull;
     return h;
 }
 
 bool capture_name(const fs::path& p) {
     std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext == ".pcap" || ext == ".pcapng" || ext == ".cap" || ext == ".dmp";
 }
 
@@ -87,13 +89,16 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& files, const st
             for (const auto& e : fs::recursive_directory_iterator(d, fs::directory_options::skip_permission_denied, ec))
                 add(e);
         } else {
-            for (const auto& e : fs::directory_iterator(d, ec)) add(e);
+            for (const auto& e : fs::directory_iterator(d, ec))
+                add(e);
         }
         if (ec) throw std::runtime_error(d + ": " + ec.message());
         std::sort(found.begin(), found.end());
-        for (auto& f : found) out.push_back({Input::Kind::File, std::move(f)});
+        for (auto& f : found)
+            out.push_back({Input::Kind::File, std::move(f)});
     }
-    for (const std::string& i : interfaces) out.push_back({Input::Kind::Interface, i});
+    for (const std::string& i : interfaces)
+        out.push_back({Input::Kind::Interface, i});
     return out;
 }
 
@@ -240,9 +245,9 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
         f.tags = settings_.record.tags;
         f.node = settings_.record.node;
         f.status = store::FileStatus::Running;
-        f.startedMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+        f.startedMs =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
         std::unique_ptr<reader::PcapSource> src;
         try {
             if (in.kind == Input::Kind::File) {
@@ -336,23 +341,26 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
             if (w->out && w->out->count) w->push(std::move(w->out));
             w->finish();
         }
-        for (auto& w : workers) w->thread.join();
+        for (auto& w : workers)
+            w->thread.join();
     } else {
         workers[0]->table.flush_all();
         workers[0]->flush_records();
     }
-    for (auto& w : workers) sum.sessions += w->records;
+    for (auto& w : workers)
+        sum.sessions += w->records;
     for (size_t i = 0; i < inputs.size(); ++i) {
-        for (unsigned t = 0; t < n; ++t) sum.inputs[i].sessions += perFile[t][i];
+        for (unsigned t = 0; t < n; ++t)
+            sum.inputs[i].sessions += perFile[t][i];
         if (!writer_ || sum.inputs[i].skipped) continue;
         store::InputFile& f = files[i];
         f.packets = sum.inputs[i].packets;
         f.sessions = sum.inputs[i].sessions;
         f.error = sum.inputs[i].error;
         f.status = f.error.empty() ? store::FileStatus::Done : store::FileStatus::Failed;
-        f.finishedMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+        f.finishedMs =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
         if (f.id != 0 || !f.fingerprint.empty() || f.startedMs) writer_->end_file(f);
     }
     if (writer_) writer_->flush();

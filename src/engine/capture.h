@@ -51,15 +51,15 @@ struct InputResult {
     std::string name;
     uint64_t packets = 0;
     uint64_t bytes = 0;
-    uint64_t sessions = 0;   ///< sessions whose first packet came from this input
-    bool skipped = false;    ///< already loaded completely
-    std::string error;       ///< empty when read to the end
+    uint64_t sessions = 0;  ///< sessions whose first packet came from this input
+    bool skipped = false;   ///< already loaded completely
+    std::string error;      ///< empty when read to the end
 };
 
 struct CaptureSummary {
     uint64_t packets = 0;
     uint64_t bytes = 0;
-    uint64_t sessions = 0;   ///< records written (segments included)
+    uint64_t sessions = 0;  ///< records written (segments included)
     decode::DecodeStats decode;
     std::vector<InputResult> inputs;
     double seconds = 0;
@@ -68,7 +68,7 @@ struct CaptureSummary {
 };
 
 class CaptureEngine {
-public:
+  public:
     /// `writer` may be null (no output). Registries must be frozen before run().
     CaptureEngine(CaptureSettings settings, fields::FieldRegistry& registry,
                   const classify::ClassifierRegistry& classifiers, const session::HookRegistry& hooks,
@@ -86,7 +86,7 @@ public:
     /// Asks a running capture to stop after the current batch (signal-safe).
     void request_stop() { stop_.store(true, std::memory_order_relaxed); }
 
-private:
+  private:
     struct Worker;
     CaptureSettings settings_;
     fields::FieldRegistry& registry_;

@@ -31,7 +31,9 @@ PcapSource::PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool liv
     pos_ = kPcapFileHeader;
 }
 
-PcapSource::~PcapSource() { pcap_close(pcap_); }
+PcapSource::~PcapSource() {
+    pcap_close(pcap_);
+}
 
 std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, uint32_t fileIndex) {
     char err[PCAP_ERRBUF_SIZE] = {};
@@ -99,9 +101,13 @@ ReadStatus PcapSource::read_batch(PacketBatch& batch) {
     return ReadStatus::Ok;
 }
 
-uint64_t PcapSource::bytes_read() const { return pos_ > 0 ? static_cast<uint64_t>(pos_) : 0; }
+uint64_t PcapSource::bytes_read() const {
+    return pos_ > 0 ? static_cast<uint64_t>(pos_) : 0;
+}
 
-void PcapSource::break_loop() { pcap_breakloop(pcap_); }
+void PcapSource::break_loop() {
+    pcap_breakloop(pcap_);
+}
 
 uint64_t PcapSource::kernel_drops() const {
     pcap_stat st{};

@@ -39,7 +39,7 @@ struct PacketBatch {
 enum class ReadStatus : uint8_t { Ok, End, Error };
 
 class PcapSource {
-public:
+  public:
     /// Opens a capture file ("-" for standard input). Throws std::runtime_error("NAME: reason").
     static std::unique_ptr<PcapSource> open_file(const std::string& path, uint32_t fileIndex);
     /// Opens a live interface in promiscuous mode.
@@ -63,7 +63,7 @@ public:
     /// Packets the kernel dropped (live only).
     uint64_t kernel_drops() const;
 
-private:
+  private:
     PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool live);
     bool take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes);
     pcap_t* pcap_;

@@ -8,8 +8,8 @@
 namespace flowdex::session {
 
 /// `src`/`dst` are 4 or 16 bytes. `hasPorts` is false for protocols without ports (ESP, …).
-std::string community_id(const uint8_t* src, const uint8_t* dst, bool v6, uint8_t proto, uint16_t sport,
-                         uint16_t dport, bool hasPorts, uint16_t seed = 0);
+std::string community_id(const uint8_t* src, const uint8_t* dst, bool v6, uint8_t proto, uint16_t sport, uint16_t dport,
+                         bool hasPorts, uint16_t seed = 0);
 
 /// Same for ICMP/ICMPv6 (proto 1 or 58) from the first packet's type and code.
 std::string community_id_icmp(const uint8_t* src, const uint8_t* dst, bool v6, uint8_t proto, uint8_t type,

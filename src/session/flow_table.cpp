@@ -25,12 +25,18 @@ constexpr uint32_t kMaxIdlePerRun = 3;
 
 const char* kind_protocol(SessionKind k) {
     switch (k) {
-        case SessionKind::Tcp: return "tcp";
-        case SessionKind::Udp: return "udp";
-        case SessionKind::Icmp: return "icmp";
-        case SessionKind::Sctp: return "sctp";
-        case SessionKind::Esp: return "esp";
-        default: return nullptr;
+        case SessionKind::Tcp:
+            return "tcp";
+        case SessionKind::Udp:
+            return "udp";
+        case SessionKind::Icmp:
+            return "icmp";
+        case SessionKind::Sctp:
+            return "sctp";
+        case SessionKind::Esp:
+            return "esp";
+        default:
+            return nullptr;
     }
 }
 
@@ -39,7 +45,7 @@ struct TunnelName {
     const char* name;
 };
 constexpr TunnelName kTunnelNames[] = {
-    {Tunnel::Gre, "gre"}, {Tunnel::Pppoe, "pppoe"}, {Tunnel::Mpls, "mpls"},       {Tunnel::Ppp, "ppp"},
+    {Tunnel::Gre, "gre"}, {Tunnel::Pppoe, "pppoe"}, {Tunnel::Mpls, "mpls"},          {Tunnel::Ppp, "ppp"},
     {Tunnel::Gtp, "gtp"}, {Tunnel::Vxlan, "vxlan"}, {Tunnel::VxlanGpe, "vxlan-gpe"}, {Tunnel::Geneve, "geneve"},
 };
 
@@ -64,11 +70,16 @@ void copy_addr(const Packet& p, int32_t ipOff, bool v6, int which, uint8_t* out)
 
 uint32_t TableSettings::timeout_for(SessionKind k) const {
     switch (k) {
-        case SessionKind::Tcp: return tcpTimeout;
-        case SessionKind::Icmp: return icmpTimeout;
-        case SessionKind::Sctp: return sctpTimeout;
-        case SessionKind::Esp: return espTimeout;
-        default: return udpTimeout;
+        case SessionKind::Tcp:
+            return tcpTimeout;
+        case SessionKind::Icmp:
+            return icmpTimeout;
+        case SessionKind::Sctp:
+            return sctpTimeout;
+        case SessionKind::Esp:
+            return espTimeout;
+        default:
+            return udpTimeout;
     }
 }
 
@@ -112,7 +123,8 @@ void make_flow_key(const Packet& p, IdTracking tracking, FlowKey& k) {
             k.proto = p.ipProtocol;
             k.v6 = 1;
             return;
-        case KeyMode::Normal: break;
+        case KeyMode::Normal:
+            break;
     }
     switch (p.kind) {
         case SessionKind::Arp: {
@@ -121,7 +133,9 @@ void make_flow_key(const Packet& p, IdTracking tracking, FlowKey& k) {
             std::memcpy(k.addr[0], arp + (request ? 24 : 14), 4);
             break;
         }
-        case SessionKind::Ether: k.ethertype = p.ethertype; break;
+        case SessionKind::Ether:
+            k.ethertype = p.ethertype;
+            break;
         default:
             k.v6 = p.v6;
             copy_addr(p, p.ipOffset, p.v6, 0, k.addr[0]);
@@ -148,7 +162,8 @@ Session* FlowTable::find(const FlowKey& k, uint32_t h) const {
 void FlowTable::insert(Session* s, uint32_t h) {
     if ((count_ + 1) * 2 > slots_.size()) grow();
     size_t i = h & mask_;
-    while (slots_[i]) i = (i + 1) & mask_;
+    while (slots_[i])
+        i = (i + 1) & mask_;
     slots_[i] = s;
     hashes_[i] = h;
     s->slot = static_cast<uint32_t>(i);
@@ -164,7 +179,8 @@ void FlowTable::grow() {
     for (size_t j = 0; j < old.size(); ++j) {
         if (!old[j]) continue;
         size_t i = oldHashes[j] & mask_;
-        while (slots_[i]) i = (i + 1) & mask_;
+        while (slots_[i])
+            i = (i + 1) & mask_;
         slots_[i] = old[j];
         hashes_[i] = oldHashes[j];
         old[j]->slot = static_cast<uint32_t>(i);
@@ -337,7 +353,9 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
 
     const uint8_t* payload = p.data + p.payloadOffset;
     switch (s.kind) {
-        case SessionKind::Tcp: tcp_packet(s, p, dir); break;
+        case SessionKind::Tcp:
+            tcp_packet(s, p, dir);
+            break;
         case SessionKind::Udp:
             if (p.payloadLen > 0) deliver(s, dir, payload, p.payloadLen, classify::Transport::Udp, false);
             break;
@@ -358,9 +376,14 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
                 s.fields.add_int(*ctx_.registry, ctx_.core.icmpCode, icmp[1]);
             }
             break;
-        case SessionKind::Esp: s.databytes[dir] += p.payloadLen; break;
-        case SessionKind::Arp: arp_fields(s, p); break;
-        default: break;
+        case SessionKind::Esp:
+            s.databytes[dir] += p.payloadLen;
+            break;
+        case SessionKind::Arp:
+            arp_fields(s, p);
+            break;
+        default:
+            break;
     }
     if (s.packets[0] + s.packets[1] >= ctx_.settings.maxPackets && s.kind != SessionKind::None) save(s, false);
 }
@@ -457,7 +480,8 @@ void FlowTable::sctp_chunks(Session& s, int dir, const uint8_t* data, uint32_t l
         if (data[n] == kData && clen > kDataHeader) {
             const uint8_t* user = data + n + kDataHeader;
             uint32_t ulen = clen - kDataHeader;
-            if (!s.classified[dir]) ctx_.classifiers->classify_sctp_protocol(s, load_be32(data + n + 12), user, ulen, dir);
+            if (!s.classified[dir])
+                ctx_.classifiers->classify_sctp_protocol(s, load_be32(data + n + 12), user, ulen, dir);
             deliver(s, dir, user, ulen, classify::Transport::Sctp, false, false);
         }
         n += (clen + 3u) & ~3u;
@@ -533,7 +557,8 @@ void FlowTable::run_timers(uint64_t nowSecs) {
         s->saveAtSecs = nowSecs + ctx_.settings.tcpSaveTimeout;
         save_list_push(s);
     }
-    for (Session* s : deferred_) save(*s, true);
+    for (Session* s : deferred_)
+        save(*s, true);
     deferred_.clear();
 }
 
@@ -552,7 +577,8 @@ void FlowTable::save(Session& s, bool final) {
         if (e.save) e.save(e.ctx, s, final);
     }
     current_ = &s;
-    for (const auto& h : ctx_.hooks->pre_save()) h.fn(h.ctx, s, final);
+    for (const auto& h : ctx_.hooks->pre_save())
+        h.fn(h.ctx, s, final);
     current_ = nullptr;
     if (final && s.holdCount > 0) {
         // Wait for decref: out of the table so new packets start a new session.
@@ -569,7 +595,8 @@ void FlowTable::save(Session& s, bool final) {
         save_list_remove(&s);
     }
     current_ = &s;
-    for (const auto& h : ctx_.hooks->save()) h.fn(h.ctx, s, final);
+    for (const auto& h : ctx_.hooks->save())
+        h.fn(h.ctx, s, final);
     current_ = nullptr;
     sink_.write_session(s, final);
     ++stats_.saved;
@@ -589,7 +616,8 @@ void FlowTable::finish_final(Session& s) {
     s.finalPending = false;
     lru_remove(&s);
     current_ = &s;
-    for (const auto& h : ctx_.hooks->save()) h.fn(h.ctx, s, true);
+    for (const auto& h : ctx_.hooks->save())
+        h.fn(h.ctx, s, true);
     current_ = nullptr;
     sink_.write_session(s, true);
     ++stats_.saved;
@@ -609,7 +637,8 @@ void FlowTable::reset_segment(Session& s) {
 void FlowTable::release(Session* s) {
     for (ParserEntry& e : s->parsers)
         if (e.free) e.free(e.ctx, *s);
-    for (const auto& h : ctx_.hooks->on_free()) h.fn(h.ctx, *s);
+    for (const auto& h : ctx_.hooks->on_free())
+        h.fn(h.ctx, *s);
     Session fresh;
     // Keep the vectors' capacity for the next session.
     fresh.parsers = std::move(s->parsers);
@@ -630,8 +659,10 @@ void FlowTable::release(Session* s) {
 
 void FlowTable::flush_all() {
     for (int k = 0; k < kSessionKinds; ++k)
-        while (Session* s = lru_[k].head) save(*s, true);
-    while (Session* s = closing_.head) save(*s, true);
+        while (Session* s = lru_[k].head)
+            save(*s, true);
+    while (Session* s = closing_.head)
+        save(*s, true);
     while (Session* s = held_.head) {
         s->holdCount = 0;
         finish_final(*s);

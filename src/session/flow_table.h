@@ -68,20 +68,20 @@ void make_flow_key(const Packet& p, IdTracking tracking, FlowKey& k);
 
 /// Receives each save of a session (after the hooks) to turn it into a record.
 class SessionSink {
-public:
+  public:
     virtual ~SessionSink() = default;
     virtual void write_session(Session& s, bool final) = 0;
 };
 
 struct TableStats {
     uint64_t created = 0;
-    uint64_t saved = 0;      ///< records written (segments included)
+    uint64_t saved = 0;  ///< records written (segments included)
     uint64_t packets = 0;
     uint64_t tcpQueued = 0;  ///< segments copied because they arrived ahead of a gap
 };
 
 class FlowTable {
-public:
+  public:
     FlowTable(const Context& ctx, SessionSink& sink);
     ~FlowTable();
     FlowTable(const FlowTable&) = delete;
@@ -116,7 +116,7 @@ public:
     /// True when `s` is a live session of this table (forged or stale handles fail this).
     bool owns(const Session* s) const;
 
-private:
+  private:
     friend class TcpTracker;
     enum Lru : uint8_t { kLruTimeout = 0, kLruClosing = 1, kLruHeld = 2 };
 
@@ -156,7 +156,7 @@ private:
     std::vector<uint32_t> hashes_;
     size_t mask_ = 0;
     size_t count_ = 0;
-    std::vector<std::unique_ptr<Session>> pool_;   ///< every session object ever made
+    std::vector<std::unique_ptr<Session>> pool_;  ///< every session object ever made
     std::vector<Session*> free_;
     struct ListHead {
         Session* head = nullptr;

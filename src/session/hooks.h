@@ -14,7 +14,7 @@ using SaveHookFn = void (*)(void* ctx, Session& s, bool final);
 using FreeHookFn = void (*)(void* ctx, Session& s);
 
 class HookRegistry {
-public:
+  public:
     struct Entry {
         SaveHookFn fn;
         void* ctx;
@@ -30,7 +30,7 @@ public:
     const std::vector<Entry>& save() const { return save_; }
     const std::vector<FreeEntry>& on_free() const { return free_; }
 
-private:
+  private:
     std::vector<Entry> preSave_;
     std::vector<Entry> save_;
     std::vector<FreeEntry> free_;

@@ -16,10 +16,10 @@ struct FlagName {
     const char* path;
 };
 constexpr FlagName kFlagNames[] = {
-    {TcpFlag::Syn, "tcpflags.syn"},         {TcpFlag::SynAck, "tcpflags.syn-ack"}, {TcpFlag::Ack, "tcpflags.ack"},
-    {TcpFlag::Psh, "tcpflags.psh"},         {TcpFlag::Fin, "tcpflags.fin"},        {TcpFlag::Rst, "tcpflags.rst"},
-    {TcpFlag::Urg, "tcpflags.urg"},         {TcpFlag::Ece, "tcpflags.ece"},        {TcpFlag::Cwr, "tcpflags.cwr"}, {TcpFlag::Ae, "tcpflags.ae"},
-    {TcpFlag::SrcZero, "tcpflags.srcZero"}, {TcpFlag::DstZero, "tcpflags.dstZero"},
+    {TcpFlag::Syn, "tcpflags.syn"}, {TcpFlag::SynAck, "tcpflags.syn-ack"},  {TcpFlag::Ack, "tcpflags.ack"},
+    {TcpFlag::Psh, "tcpflags.psh"}, {TcpFlag::Fin, "tcpflags.fin"},         {TcpFlag::Rst, "tcpflags.rst"},
+    {TcpFlag::Urg, "tcpflags.urg"}, {TcpFlag::Ece, "tcpflags.ece"},         {TcpFlag::Cwr, "tcpflags.cwr"},
+    {TcpFlag::Ae, "tcpflags.ae"},   {TcpFlag::SrcZero, "tcpflags.srcZero"}, {TcpFlag::DstZero, "tcpflags.dstZero"},
 };
 
 void append_hex(std::string& out, const uint8_t* b, size_t n) {
@@ -53,9 +53,11 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
         static constexpr char hex[] = "0123456789abcdef";
         char buf[32];
         uint64_t ms = s.firstUs / kUsPerMs;
-        for (int i = 11; i >= 0; --i, ms >>= 4) buf[i] = hex[ms & 0xf];
+        for (int i = 11; i >= 0; --i, ms >>= 4)
+            buf[i] = hex[ms & 0xf];
         buf[12] = '-';
-        for (int i = 24; i >= 13; --i, h >>= 4) buf[i] = hex[h & 0xf];
+        for (int i = 24; i >= 13; --i, h >>= 4)
+            buf[i] = hex[h & 0xf];
         s.id.assign(buf, 25);
     }
     out.id = s.segments == 0 ? s.id : s.id + "-" + std::to_string(s.segments + 1);
@@ -103,24 +105,24 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
             case SessionKind::Tcp:
             case SessionKind::Udp:
             case SessionKind::Sctp:
-                out.communityId = community_id(s.ip[0], s.ip[1], s.v6, s.ipProtocol, s.port[0],
-                                               s.port[1], true);
+                out.communityId = community_id(s.ip[0], s.ip[1], s.v6, s.ipProtocol, s.port[0], s.port[1], true);
                 break;
             case SessionKind::Icmp:
                 if (s.haveIcmp)
-                    out.communityId = community_id_icmp(s.ip[0], s.ip[1], s.v6, s.ipProtocol,
-                                                        s.icmpType, s.icmpCode);
+                    out.communityId = community_id_icmp(s.ip[0], s.ip[1], s.v6, s.ipProtocol, s.icmpType, s.icmpCode);
                 break;
             case SessionKind::Esp:
                 out.communityId = community_id(s.ip[0], s.ip[1], s.v6, s.ipProtocol, 0, 0, true);
                 break;
-            default: break;
+            default:
+                break;
         }
         if (!out.communityId.empty()) doc_.add_string("network.community_id", out.communityId);
     }
 
     if (s.kind == SessionKind::Tcp) {
-        for (const FlagName& f : kFlagNames) doc_.add_uint(f.path, s.tcpFlags[static_cast<size_t>(f.flag)]);
+        for (const FlagName& f : kFlagNames)
+            doc_.add_uint(f.path, s.tcpFlags[static_cast<size_t>(f.flag)]);
         if (s.firstSegmentTcpInfo && (s.haveSyn || s.haveSynAck)) {
             doc_.add_bool("tcpSynValidated", s.synValidated);
             doc_.add_bool("tcpSynAckValidated", s.synAckValidated);
@@ -136,7 +138,8 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
     if (s.payload8Len[0]) append_hex(doc_.begin("srcPayload8"), s.payload8[0], s.payload8Len[0]);
     if (s.payload8Len[1]) append_hex(doc_.begin("dstPayload8"), s.payload8[1], s.payload8Len[1]);
 
-    for (const std::string& t : opts_.tags) s.fields.add_string(*ctx_.registry, ctx_.core.tags, t);
+    for (const std::string& t : opts_.tags)
+        s.fields.add_string(*ctx_.registry, ctx_.core.tags, t);
     s.fields.emit(*ctx_.registry, doc_);
     doc_.add_uint("segmentCnt", s.segments + 1u);
     if (s.segments > 0 || !final) doc_.add_string("rootId", s.id);

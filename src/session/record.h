@@ -20,14 +20,14 @@ struct RecordOptions {
 };
 
 class RecordBuilder {
-public:
+  public:
     RecordBuilder(const Context& ctx, const RecordOptions& opts) : ctx_(ctx), opts_(opts) {}
 
     /// Fills `out` (id, columns, json). `fileSalt` identifies the first file of the session so
     /// that ids are stable across runs over the same capture. `fileId` is the store's file id.
     void build(Session& s, bool final, uint64_t fileSalt, int64_t fileId, store::SessionRecord& out);
 
-private:
+  private:
     const Context& ctx_;
     const RecordOptions& opts_;
     DocBuilder doc_;

@@ -54,9 +54,9 @@ enum class CloseState : uint8_t { Open, Closing };
 
 struct Session {
     // --- identity
-    FlowKey key;          ///< canonical
+    FlowKey key;  ///< canonical
     SessionKind kind = SessionKind::None;
-    uint8_t client = 0;   ///< index in key.addr/key.port of the client end
+    uint8_t client = 0;  ///< index in key.addr/key.port of the client end
     uint8_t ipProtocol = 0;
     bool haveEthertype = false;
     uint16_t ethertype = 0;
@@ -68,7 +68,7 @@ struct Session {
     bool noCommunityId = false;
     uint32_t firstFileIndex = 0;
     int64_t firstPos = 0;
-    std::string id;       ///< assigned at the first save
+    std::string id;         ///< assigned at the first save
     uint16_t segments = 0;  ///< saves done so far
 
     // --- times (µs)

@@ -19,9 +19,13 @@ constexpr uint8_t kCwr = 0x80;
 constexpr uint8_t kAe = 0x01;  // accurate-ECN (formerly NS), low bit of the data-offset byte
 
 /// Wrap-aware sequence comparison: a - b as a signed distance.
-inline int32_t seq_diff(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b); }
+inline int32_t seq_diff(uint32_t a, uint32_t b) {
+    return static_cast<int32_t>(a - b);
+}
 
-void count(Session& s, TcpFlag f) { ++s.tcpFlags[static_cast<size_t>(f)]; }
+void count(Session& s, TcpFlag f) {
+    ++s.tcpFlags[static_cast<size_t>(f)];
+}
 
 }  // namespace
 
@@ -156,7 +160,8 @@ void FlowTable::tcp_drain(Session& s, int dir) {
 
 void FlowTable::tcp_flush_queues(Session& s) {
     // At the end, segments still waiting behind a gap are dropped: Arkime never counts them.
-    for (int d = 0; d < 2; ++d) s.tcp[d].queue.clear();
+    for (int d = 0; d < 2; ++d)
+        s.tcp[d].queue.clear();
 }
 
 }  // namespace flowdex::session

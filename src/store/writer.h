@@ -73,7 +73,8 @@ class Writer {
     virtual void write(SessionRecord&& record) = 0;
     /// Several records at once (one lock, one wake-up for queued writers); leaves `records` empty.
     virtual void write_batch(std::vector<SessionRecord>&& records) {
-        for (auto& r : records) write(std::move(r));
+        for (auto& r : records)
+            write(std::move(r));
         records.clear();
     }
     /// Records the end of an input (status, counts, error).

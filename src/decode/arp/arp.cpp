@@ -27,6 +27,8 @@ PacketRC arp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
 
 }  // namespace
 
-void register_arp(Decoder& d) { d.set_ether_handler(ethertype::kArp, {arp, nullptr, "arp"}); }
+void register_arp(Decoder& d) {
+    d.set_ether_handler(ethertype::kArp, {arp, nullptr, "arp"});
+}
 
 }  // namespace flowdex::decode

@@ -30,7 +30,9 @@ PacketRC decode_8023(Decoder& d, Packet& p, const uint8_t* llc, uint32_t len, ui
     return PacketRC::DoProcess;
 }
 
-PacketRC teb(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) { return d.decode_ethernet(p, data, len); }
+PacketRC teb(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
+    return d.decode_ethernet(p, data, len);
+}
 
 }  // namespace
 
@@ -49,6 +51,8 @@ PacketRC Decoder::decode_ethernet(Packet& p, const uint8_t* data, uint32_t len) 
     return run_ethernet(p, data + kEthernetHeader, len - kEthernetHeader, type);
 }
 
-void register_ethernet(Decoder& d) { d.set_ether_handler(ethertype::kTeb, {teb, nullptr, "teb"}); }
+void register_ethernet(Decoder& d) {
+    d.set_ether_handler(ethertype::kTeb, {teb, nullptr, "teb"});
+}
 
 }  // namespace flowdex::decode

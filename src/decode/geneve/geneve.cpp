@@ -19,6 +19,8 @@ PacketRC geneve(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*)
 
 }  // namespace
 
-void register_geneve(Decoder& d) { d.set_udp_port_handler(kGenevePort, {geneve, nullptr, "geneve"}); }
+void register_geneve(Decoder& d) {
+    d.set_udp_port_handler(kGenevePort, {geneve, nullptr, "geneve"});
+}
 
 }  // namespace flowdex::decode

@@ -41,7 +41,8 @@ PacketRC gre(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
             if (flags & kSequence) n += 4;
             if (flags & kAck) n += 4;
             break;
-        default: return PacketRC::UnknownEther;
+        default:
+            return PacketRC::UnknownEther;
     }
     if (n > len) return d.note(Outcome::Truncated), PacketRC::Corrupt;
     const uint8_t* inner = data + n;

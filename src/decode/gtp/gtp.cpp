@@ -38,6 +38,8 @@ PacketRC gtp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
 
 }  // namespace
 
-void register_gtp(Decoder& d) { d.set_udp_port_handler(kGtpUserPort, {gtp, nullptr, "gtp"}); }
+void register_gtp(Decoder& d) {
+    d.set_udp_port_handler(kGtpUserPort, {gtp, nullptr, "gtp"});
+}
 
 }  // namespace flowdex::decode

@@ -17,7 +17,7 @@
 namespace flowdex::decode {
 
 class FragmentTable {
-public:
+  public:
     explicit FragmentTable(const DecoderOptions& opts) : opts_(opts) {}
 
     enum class Result : uint8_t { Held, Dropped, Complete };
@@ -30,7 +30,7 @@ public:
     size_t pending() const { return table_.size(); }
     uint64_t dropped() const { return dropped_; }
 
-private:
+  private:
     static constexpr size_t kMaxPieces = 50;
     struct Key {
         uint32_t src, dst;

@@ -31,9 +31,14 @@ PacketRC ipv4(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
         const uint8_t* whole;
         uint32_t wholeLen;
         switch (d.fragments().add(p, data, ihl, totlen, whole, wholeLen)) {
-            case FragmentTable::Result::Held: d.note(Outcome::FragmentHeld); return PacketRC::DontProcess;
-            case FragmentTable::Result::Dropped: d.note(Outcome::FragmentDropped); return PacketRC::DontProcess;
-            case FragmentTable::Result::Complete: return d.redecode(p, whole, wholeLen);
+            case FragmentTable::Result::Held:
+                d.note(Outcome::FragmentHeld);
+                return PacketRC::DontProcess;
+            case FragmentTable::Result::Dropped:
+                d.note(Outcome::FragmentDropped);
+                return PacketRC::DontProcess;
+            case FragmentTable::Result::Complete:
+                return d.redecode(p, whole, wholeLen);
         }
     }
     return d.run_ip(p, data + ihl, totlen - ihl, p.ipProtocol);

@@ -56,24 +56,30 @@ PacketRC decode_frame_relay(Decoder& d, Packet& p) {
 
 PacketRC Decoder::decode_link(Packet& p) {
     switch (static_cast<LinkType>(p.linkType)) {
-        case LinkType::Ethernet: return decode_ethernet(p, p.data, p.caplen);
+        case LinkType::Ethernet:
+            return decode_ethernet(p, p.data, p.caplen);
         case LinkType::Null:
-        case LinkType::Loop: return decode_null(*this, p);
+        case LinkType::Loop:
+            return decode_null(*this, p);
         case LinkType::Raw:
         case LinkType::RawAlt:
         case LinkType::LinuxRaw:
             if (p.caplen < 1) return note(Outcome::Truncated), PacketRC::Corrupt;
             return decode_ip(p, p.data, p.caplen);
-        case LinkType::Ipv4: return run_ethernet(p, p.data, p.caplen, ethertype::kIpv4);
-        case LinkType::Ipv6: return run_ethernet(p, p.data, p.caplen, ethertype::kIpv6);
+        case LinkType::Ipv4:
+            return run_ethernet(p, p.data, p.caplen, ethertype::kIpv4);
+        case LinkType::Ipv6:
+            return run_ethernet(p, p.data, p.caplen, ethertype::kIpv6);
         case LinkType::LinuxSll:
             if (p.caplen >= 2 && p.data[0] == 0 && p.data[1] <= 4) return decode_sll(*this, p);
             return run_ethernet(p, p.data, p.caplen, ethertype::kIpv4);
         case LinkType::LinuxSll2:
             if (p.caplen < kSll2Header) return note(Outcome::Truncated), PacketRC::Corrupt;
             return run_ethernet(p, p.data + kSll2Header, p.caplen - kSll2Header, load_be16(p.data));
-        case LinkType::Nflog: return decode_nflog(*this, p);
-        case LinkType::FrameRelay: return decode_frame_relay(*this, p);
+        case LinkType::Nflog:
+            return decode_nflog(*this, p);
+        case LinkType::FrameRelay:
+            return decode_frame_relay(*this, p);
     }
     note(Outcome::UnknownLink);
     return PacketRC::Corrupt;

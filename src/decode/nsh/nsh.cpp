@@ -14,15 +14,20 @@ PacketRC nsh(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     uint32_t hlen = (data[1] & 0x3fu) * 4;
     if (hlen < kMinHeader || hlen > len) return d.note(Outcome::BadHeader), PacketRC::Corrupt;
     switch (static_cast<NshNext>(data[3])) {
-        case NshNext::Ipv4: return d.run_ethernet(p, data + hlen, len - hlen, ethertype::kIpv4);
-        case NshNext::Ipv6: return d.run_ethernet(p, data + hlen, len - hlen, ethertype::kIpv6);
-        case NshNext::Ethernet: return d.decode_ethernet(p, data + hlen, len - hlen);
+        case NshNext::Ipv4:
+            return d.run_ethernet(p, data + hlen, len - hlen, ethertype::kIpv4);
+        case NshNext::Ipv6:
+            return d.run_ethernet(p, data + hlen, len - hlen, ethertype::kIpv6);
+        case NshNext::Ethernet:
+            return d.decode_ethernet(p, data + hlen, len - hlen);
     }
     return PacketRC::UnknownEther;
 }
 
 }  // namespace
 
-void register_nsh(Decoder& d) { d.set_ether_handler(kNsh, {nsh, nullptr, "nsh"}); }
+void register_nsh(Decoder& d) {
+    d.set_ether_handler(kNsh, {nsh, nullptr, "nsh"});
+}
 
 }  // namespace flowdex::decode

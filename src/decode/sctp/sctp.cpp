@@ -19,6 +19,8 @@ PacketRC sctp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
 
 }  // namespace
 
-void register_sctp(Decoder& d) { d.set_ip_handler(ipproto::kSctp, {sctp, nullptr, "sctp"}); }
+void register_sctp(Decoder& d) {
+    d.set_ip_handler(ipproto::kSctp, {sctp, nullptr, "sctp"});
+}
 
 }  // namespace flowdex::decode

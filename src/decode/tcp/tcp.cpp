@@ -28,6 +28,8 @@ PacketRC tcp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
 
 }  // namespace
 
-void register_tcp(Decoder& d) { d.set_ip_handler(ipproto::kTcp, {tcp, nullptr, "tcp"}); }
+void register_tcp(Decoder& d) {
+    d.set_ip_handler(ipproto::kTcp, {tcp, nullptr, "tcp"});
+}
 
 }  // namespace flowdex::decode

@@ -35,7 +35,8 @@ PacketRC udp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     p.payloadOffset = offset_of(p, data + kHeader);
     p.payloadLen = dataLen;
     // DHCP replies go to another address than the request came from: key on what they share.
-    bool dhcp = (p.srcPort == kDhcpClient && p.dstPort == kDhcpServer) || (p.srcPort == kDhcpServer && p.dstPort == kDhcpClient);
+    bool dhcp = (p.srcPort == kDhcpClient && p.dstPort == kDhcpServer) ||
+                (p.srcPort == kDhcpServer && p.dstPort == kDhcpClient);
     auto dhcp6Port = [](uint16_t port) { return port == kDhcp6Client || port == kDhcp6Server; };
     bool dhcp6 = dhcp6Port(p.srcPort) && dhcp6Port(p.dstPort);
     const uint8_t* bootp = data + kHeader;
@@ -49,6 +50,8 @@ PacketRC udp(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
 
 }  // namespace
 
-void register_udp(Decoder& d) { d.set_ip_handler(ipproto::kUdp, {udp, nullptr, "udp"}); }
+void register_udp(Decoder& d) {
+    d.set_ip_handler(ipproto::kUdp, {udp, nullptr, "udp"});
+}
 
 }  // namespace flowdex::decode

@@ -28,9 +28,12 @@ PacketRC vxlan_gpe(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, voi
     p.vni = vni_of(data);
     p.vniSet = true;
     switch (static_cast<GpeNext>(data[3])) {
-        case GpeNext::Ipv4: return d.run_ethernet(p, data + kHeader, len - kHeader, ethertype::kIpv4);
-        case GpeNext::Ipv6: return d.run_ethernet(p, data + kHeader, len - kHeader, ethertype::kIpv6);
-        case GpeNext::Ethernet: return d.decode_ethernet(p, data + kHeader, len - kHeader);
+        case GpeNext::Ipv4:
+            return d.run_ethernet(p, data + kHeader, len - kHeader, ethertype::kIpv4);
+        case GpeNext::Ipv6:
+            return d.run_ethernet(p, data + kHeader, len - kHeader, ethertype::kIpv6);
+        case GpeNext::Ethernet:
+            return d.decode_ethernet(p, data + kHeader, len - kHeader);
     }
     return PacketRC::UnknownIp;
 }

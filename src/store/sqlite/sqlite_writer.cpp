@@ -138,7 +138,8 @@ SqliteWriter::SqliteWriter(const std::string& path, Options options)
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
-    insertSession_ = db_.prepare("INSERT OR REPLACE INTO sessions (id, file_id, first_packet, last_packet, ip_protocol, src_ip, src_port, "
+    insertSession_ = db_.prepare(
+        "INSERT OR REPLACE INTO sessions (id, file_id, first_packet, last_packet, ip_protocol, src_ip, src_port, "
         "dst_ip, dst_port, protocols, community_id, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     findFile_ = db_.prepare("SELECT id, status FROM files WHERE fingerprint = ?");
     insertFile_ = db_.prepare(

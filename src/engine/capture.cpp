@@ -163,6 +163,7 @@ struct CaptureEngine::Worker final : session::SessionSink {
                 else
                     table.process(p);
             }
+            openSessions.store(table.open_sessions(), std::memory_order_relaxed);
             std::lock_guard lk(mu);
             freeBatches.push_back(std::move(b));
         }
@@ -185,6 +186,7 @@ struct CaptureEngine::Worker final : session::SessionSink {
     std::vector<uint64_t>& sessionsPerFile;
     uint64_t records = 0;
     std::vector<store::SessionRecord> pending;
+    std::atomic<size_t> openSessions{0};  ///< for the progress line (threaded mode)
 
     std::mutex mu;
     std::condition_variable cvWork, cvSpace;
@@ -251,7 +253,7 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
         std::unique_ptr<reader::PcapSource> src;
         try {
             if (in.kind == Input::Kind::File) {
-                f.fingerprint = store::file_fingerprint(in.path, &f.size);
+                f.fingerprint = store::quick_file_fingerprint(in.path, &f.size);
                 salts[i] = salt_of(f.fingerprint);
             } else {
                 salts[i] = salt_of(res.name);
@@ -319,7 +321,8 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
                     double secs = std::chrono::duration<double>(now - start).count();
                     uint64_t pk = sum.packets + res.packets, by = sum.bytes + res.bytes;
                     size_t open = 0;
-                    if (!threaded) open = workers[0]->table.open_sessions();
+                    for (auto& w : workers)
+                        open += threaded ? w->openSessions.load(std::memory_order_relaxed) : w->table.open_sessions();
                     std::fprintf(stderr, "\rfile %zu/%zu  %llu packets  %.1f MB/s  %zu open sessions   ", i + 1,
                                  inputs.size(), static_cast<unsigned long long>(pk), by / 1e6 / secs, open);
                     std::fflush(stderr);

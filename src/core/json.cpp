@@ -26,17 +26,6 @@ size_t utf8_len(const unsigned char* p, size_t n) {
     return len;
 }
 
-// '.' sorts before every other byte so that "a.b" groups before "a-b" and nesting stays contiguous.
-int path_cmp(std::string_view a, std::string_view b) {
-    size_t n = std::min(a.size(), b.size());
-    for (size_t i = 0; i < n; ++i) {
-        unsigned ca = a[i] == '.' ? 0 : static_cast<unsigned char>(a[i]) + 1;
-        unsigned cb = b[i] == '.' ? 0 : static_cast<unsigned char>(b[i]) + 1;
-        if (ca != cb) return ca < cb ? -1 : 1;
-    }
-    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
-}
-
 }  // namespace
 
 void json_append_string(std::string& out, std::string_view s) {
@@ -132,59 +121,79 @@ std::string& DocBuilder::begin(std::string_view path) {
     return values_;
 }
 
-void DocBuilder::finish(std::string& out) {
-    seal();
-    order_.resize(entries_.size());
-    for (uint32_t i = 0; i < order_.size(); ++i)
-        order_[i] = i;
-    auto path = [this](uint32_t i) {
-        return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen);
-    };
-    std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
-        int c = path_cmp(path(a), path(b));
+const DocBuilder::Shape& DocBuilder::shape() {
+    for (const Shape& sh : shapes_) {
+        if (sh.pathLens.size() != entries_.size() || sh.paths != paths_) continue;
+        bool same = true;
+        for (size_t i = 0; i < entries_.size() && same; ++i) same = sh.pathLens[i] == entries_[i].pathLen;
+        if (same) return sh;
+    }
+    constexpr size_t kMaxShapes = 64;
+    Shape fresh;
+    fresh.paths = paths_;
+    for (const Entry& e : entries_) fresh.pathLens.push_back(e.pathLen);
+    std::vector<uint32_t> order(entries_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto path = [this](uint32_t i) { return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen); };
+    // Plain byte order keeps every path sharing a prefix "a." together, which is all nesting needs.
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        int c = path(a).compare(path(b));
         return c != 0 ? c < 0 : a < b;
     });
-
-    // Open objects are the path segments of the previous key minus its leaf.
-    std::string_view prev;  // previous full path
-    size_t depth = 0;       // number of objects open below the root
-    out.push_back('{');
+    std::string_view prev;  // previous full path; its segments before the leaf are the open objects
+    size_t depth = 0;
+    std::string text = "{";
     bool first = true;
-    for (uint32_t idx : order_) {
+    for (uint32_t idx : order) {
         std::string_view p = path(idx);
-        if (!prev.empty() && p == prev) continue;  // duplicate key: first wins
-        // Count the segments p shares with the open objects of prev.
-        size_t shared = 0, i = 0;
-        if (!prev.empty()) {
-            size_t pos = 0;
-            while (shared < depth) {
-                size_t a = prev.find('.', pos), b = p.find('.', pos);
-                if (a == std::string_view::npos || a != b || prev.substr(pos, a - pos) != p.substr(pos, b - pos)) break;
+        if (!first && p == prev) continue;  // duplicate key: the first one added wins
+        size_t common = 0, n = std::min(p.size(), prev.size());
+        while (common < n && p[common] == prev[common]) ++common;
+        size_t shared = 0, start = 0;
+        for (size_t i = 0; i < common; ++i)
+            if (p[i] == '.') {
                 ++shared;
-                pos = a + 1;
+                start = i + 1;
             }
-            i = pos;
-        }
-        for (; depth > shared; --depth)
-            out.push_back('}');
-        if (!first && out.back() != '{') out.push_back(',');
+        for (; depth > shared; --depth) text.push_back('}');
+        if (!first && text.back() != '{') text.push_back(',');
         first = false;
-        // Open the remaining intermediate segments.
         size_t dot;
-        while ((dot = p.find('.', i)) != std::string_view::npos) {
-            json_append_string(out, p.substr(i, dot - i));
-            out.append(":{");
+        while ((dot = p.find('.', start)) != std::string_view::npos) {
+            json_append_string(text, p.substr(start, dot - start));
+            text.append(":{");
             ++depth;
-            i = dot + 1;
+            start = dot + 1;
         }
-        json_append_string(out, p.substr(i));
-        out.push_back(':');
-        out.append(values_, entries_[idx].valOff, entries_[idx].valLen);
+        json_append_string(text, p.substr(start));
+        text.push_back(':');
+        fresh.order.push_back(idx);
+        fresh.before.push_back(std::move(text));
+        text.clear();
         prev = p;
     }
-    for (; depth > 0; --depth)
-        out.push_back('}');
-    out.push_back('}');
+    for (; depth > 0; --depth) text.push_back('}');
+    text.push_back('}');
+    fresh.after = std::move(text);
+    if (shapes_.size() < kMaxShapes) {
+        shapes_.push_back(std::move(fresh));
+        return shapes_.back();
+    }
+    Shape& slot = shapes_[nextEvict_];
+    nextEvict_ = (nextEvict_ + 1) % kMaxShapes;
+    slot = std::move(fresh);
+    return slot;
+}
+
+void DocBuilder::finish(std::string& out) {
+    seal();
+    const Shape& sh = shape();
+    for (size_t i = 0; i < sh.order.size(); ++i) {
+        const Entry& e = entries_[sh.order[i]];
+        out.append(sh.before[i]);
+        out.append(values_, e.valOff, e.valLen);
+    }
+    out.append(sh.after);
 }
 
 }  // namespace flowdex

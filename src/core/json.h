@@ -41,11 +41,23 @@ class DocBuilder {
     struct Entry {
         uint32_t pathOff, pathLen, valOff, valLen;
     };
+    /// The layout of one set of paths added in one order: which entry goes where and the JSON
+    /// text (braces, commas, keys) before each value. Records of similar sessions share shapes,
+    /// so most records are written by replaying a cached shape instead of sorting and nesting.
+    struct Shape {
+        std::string paths;                ///< the paths_ text this shape was built for
+        std::vector<uint32_t> pathLens;   ///< with their lengths (two paths can concatenate alike)
+        std::vector<uint32_t> order;      ///< entry index per emitted value
+        std::vector<std::string> before;  ///< text before each emitted value
+        std::string after;                ///< closing braces
+    };
     void seal();
+    const Shape& shape();
     std::string paths_;
     std::string values_;
     std::vector<Entry> entries_;
-    std::vector<uint32_t> order_;
+    std::vector<Shape> shapes_;
+    size_t nextEvict_ = 0;
     bool open_ = false;
 };
 

@@ -392,8 +392,9 @@ void FlowTable::add_packet_fields(Session& s, const Packet& p, int dir) {
     const fields::FieldRegistry& reg = *ctx_.registry;
     const CoreFields& cf = ctx_.core;
     char mac[18];
-    if (p.etherOffset >= 0 && p.linkType == 1) {
+    if (p.etherOffset >= 0 && p.linkType == 1 && std::memcmp(s.lastMacs[dir], p.data + p.etherOffset, 12) != 0) {
         const uint8_t* eth = p.data + p.etherOffset;
+        std::memcpy(s.lastMacs[dir], eth, 12);
         format_mac(eth + 6, mac);
         s.fields.add_string(reg, dir == 0 ? cf.srcMac : cf.dstMac, std::string_view(mac, 17));
         format_mac(eth, mac);

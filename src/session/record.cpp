@@ -154,6 +154,7 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
         }
     }
     out.json.clear();
+    out.json.reserve(1024);
     doc_.finish(out.json);
 }
 

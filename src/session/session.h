@@ -81,6 +81,7 @@ struct Session {
     uint64_t databytes[2] = {};
     uint32_t tcpFlags[kTcpFlagCount] = {};
     uint64_t packetsTotal[2] = {};  ///< across segments: limits per-packet field collection
+    uint8_t lastMacs[2][12] = {};   ///< MAC pair last added per direction: repeats skip the field work
 
     // --- first payload bytes per direction (kept across segments)
     uint8_t payload8[2][8] = {};

@@ -7,6 +7,8 @@
 
 #include "cli/commands.h"
 #include "engine/capture.h"
+#include "protocols/protocols.h"
+#include "protocols/protocols.h"
 #include "store/ndjson/ndjson_writer.h"
 #include "store/queued_writer.h"
 #include "store/sqlite/sqlite_writer.h"
@@ -58,6 +60,10 @@ int run_capture(const CaptureArgs& a) {
 
     engine::CaptureSummary summary;
     try {
+        protocols::Registries regs{registry, classifiers, hooks};
+        protocols::register_builtin_protocols(regs);
+        protocols::Registries regs{registry, classifiers, hooks};
+        protocols::register_builtin_protocols(regs);
         engine::CaptureEngine eng(settings, registry, classifiers, hooks, writer.get());
         registry.freeze();
         classifiers.freeze();

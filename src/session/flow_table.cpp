@@ -264,6 +264,7 @@ Session* FlowTable::create(const Packet& p, const FlowKey& k, uint32_t h, bool s
         pool_.push_back(std::make_unique<Session>());
         s = pool_.back().get();
     }
+    s->table = this;
     s->key = k;
     s->kind = p.kind;
     s->kindName = p.kindName;

@@ -15,6 +15,7 @@
 namespace flowdex::session {
 
 struct Session;
+class FlowTable;
 
 /// A parser attached to one session. `parse` returns -1 to unregister itself, 0 to go on, n > 0
 /// for n bytes consumed (n >= len: the parsers registered after it skip this chunk).
@@ -54,7 +55,8 @@ enum class CloseState : uint8_t { Open, Closing };
 
 struct Session {
     // --- identity
-    FlowKey key;  ///< canonical
+    FlowTable* table = nullptr;  ///< the owning table: parsers reach tags, protocols and fields through it
+    FlowKey key;                 ///< canonical
     SessionKind kind = SessionKind::None;
     uint8_t client = 0;  ///< index in key.addr/key.port of the client end
     uint8_t ipProtocol = 0;

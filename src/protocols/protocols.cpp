@@ -1,0 +1,7 @@
+#include "protocols/protocols.h"
+
+namespace flowdex::protocols {
+
+void register_builtin_protocols(Registries& r) { (void)r; }
+
+}  // namespace flowdex::protocols

@@ -8,7 +8,6 @@
 #include "cli/commands.h"
 #include "engine/capture.h"
 #include "protocols/protocols.h"
-#include "protocols/protocols.h"
 #include "store/ndjson/ndjson_writer.h"
 #include "store/queued_writer.h"
 #include "store/sqlite/sqlite_writer.h"
@@ -60,8 +59,6 @@ int run_capture(const CaptureArgs& a) {
 
     engine::CaptureSummary summary;
     try {
-        protocols::Registries regs{registry, classifiers, hooks};
-        protocols::register_builtin_protocols(regs);
         protocols::Registries regs{registry, classifiers, hooks};
         protocols::register_builtin_protocols(regs);
         engine::CaptureEngine eng(settings, registry, classifiers, hooks, writer.get());

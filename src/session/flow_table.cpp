@@ -288,6 +288,8 @@ Session* FlowTable::create(const Packet& p, const FlowKey& k, uint32_t h, bool s
             s->port[0] = s->port[1] = 0;
     }
     s->noCommunityId = p.keyMode == KeyMode::Dhcp || p.keyMode == KeyMode::Dhcpv6;
+    s->oneWay = p.kind == SessionKind::Arp || p.kind == SessionKind::Ether || p.keyMode == KeyMode::Lumped ||
+                (p.kindName && std::strcmp(p.kindName, "arp") == 0);
     insert(s, h);
     lru_push(s, static_cast<uint8_t>(p.kind));
     if (p.kind == SessionKind::Tcp) {
@@ -325,7 +327,7 @@ void FlowTable::process(Packet& p) {
     }
     // Direction: is the packet's source the session's client?
     int dir = 0;
-    if (s->kind != SessionKind::Arp && s->kind != SessionKind::Ether && p.keyMode != KeyMode::Lumped) {
+    if (!s->oneWay) {
         uint8_t src[16] = {};
         copy_addr(p, p.ipOffset, p.v6, 0, src);
         bool portsMatter = s->kind == SessionKind::Tcp || s->kind == SessionKind::Udp || s->kind == SessionKind::Sctp;

@@ -68,6 +68,7 @@ struct Session {
     uint16_t port[2] = {};   ///< client, server (TCP, UDP, SCTP)
     bool v6 = false;
     bool noCommunityId = false;
+    bool oneWay = false;  ///< every packet counts as client→server (ARP, non-IP, lumped sessions)
     uint32_t firstFileIndex = 0;
     int64_t firstPos = 0;
     std::string id;         ///< assigned at the first save

@@ -272,6 +272,7 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
             res.error = e.what();
             continue;
         }
+        if (src->live()) liveSource_.store(src.get(), std::memory_order_release);
         while (!stop_.load(std::memory_order_relaxed)) {
             batch.clear();
             reader::ReadStatus st = src->read_batch(batch);
@@ -334,6 +335,7 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
                 break;
             }
         }
+        liveSource_.store(nullptr, std::memory_order_release);
         sum.packets += res.packets;
         sum.bytes += res.bytes;
     }

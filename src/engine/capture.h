@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "reader/pcap_source.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
 #include "session/record.h"
@@ -83,8 +84,12 @@ class CaptureEngine {
 
     /// Processes every input in order and saves all sessions at the end.
     CaptureSummary run(const std::vector<Input>& inputs);
-    /// Asks a running capture to stop after the current batch (signal-safe).
-    void request_stop() { stop_.store(true, std::memory_order_relaxed); }
+    /// Asks a running capture to stop after the current batch (signal-safe: an atomic flag and
+    /// pcap_breakloop(), which wakes a live capture that is waiting for packets).
+    void request_stop() {
+        stop_.store(true, std::memory_order_relaxed);
+        if (reader::PcapSource* live = liveSource_.load(std::memory_order_acquire)) live->break_loop();
+    }
 
   private:
     struct Worker;
@@ -94,6 +99,7 @@ class CaptureEngine {
     store::Writer* writer_;
     decode::Decoder decoder_;
     std::atomic<bool> stop_{false};
+    std::atomic<reader::PcapSource*> liveSource_{nullptr};
 };
 
 /// Formats the end-of-run summary (several lines, no trailing newline).

@@ -74,7 +74,43 @@ bool PcapSource::take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t*
     return true;
 }
 
+namespace {
+struct DispatchCtx {
+    PcapSource* self;
+    PacketBatch* batch;
+};
+}  // namespace
+
+void PcapSource::on_live_packet(u_char* user, const pcap_pkthdr* hdr, const u_char* bytes) {
+    auto* ctx = reinterpret_cast<DispatchCtx*>(user);
+    PcapSource& self = *ctx->self;
+    if (self.haveCarry_ || !self.take(*ctx->batch, *hdr, bytes)) {
+        // The arena filled mid-dispatch: keep the frame (and any after it) for the next batch.
+        self.liveCarry_.emplace_back(*hdr, std::vector<uint8_t>(bytes, bytes + hdr->caplen));
+        self.haveCarry_ = true;
+    }
+}
+
+ReadStatus PcapSource::read_live(PacketBatch& batch) {
+    while (!liveCarry_.empty()) {
+        auto& [hdr, bytes] = liveCarry_.front();
+        if (!take(batch, hdr, bytes.data())) return ReadStatus::Ok;
+        liveCarry_.pop_front();
+    }
+    haveCarry_ = false;
+    // One dispatch per call: a quiet interface still hands over what it has (after the read
+    // timeout) instead of waiting for a full batch, and pcap_breakloop() ends it promptly.
+    DispatchCtx ctx{this, &batch};
+    int remaining = static_cast<int>(PacketBatch::kMaxPackets - batch.count);
+    int rc = pcap_dispatch(pcap_, remaining, on_live_packet, reinterpret_cast<u_char*>(&ctx));
+    if (rc >= 0) return ReadStatus::Ok;
+    if (rc == PCAP_ERROR_BREAK) return ReadStatus::End;
+    error_ = pcap_geterr(pcap_);
+    return ReadStatus::Error;
+}
+
 ReadStatus PcapSource::read_batch(PacketBatch& batch) {
+    if (live_) return read_live(batch);
     if (haveCarry_) {
         if (!take(batch, carryHdr_, carry_.data())) return ReadStatus::Ok;
         haveCarry_ = false;

@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 
 #include <array>
+#include <deque>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -66,6 +67,8 @@ class PcapSource {
   private:
     PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool live);
     bool take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes);
+    ReadStatus read_live(PacketBatch& batch);
+    static void on_live_packet(u_char* user, const pcap_pkthdr* hdr, const u_char* bytes);
     pcap_t* pcap_;
     std::string name_;
     std::string error_;
@@ -78,6 +81,7 @@ class PcapSource {
     std::vector<uint8_t> carry_;
     pcap_pkthdr carryHdr_{};
     bool haveCarry_ = false;
+    std::deque<std::pair<pcap_pkthdr, std::vector<uint8_t>>> liveCarry_;  ///< frames past a full arena
 };
 
 }  // namespace flowdex::reader

@@ -246,8 +246,9 @@ TEST_F(PcapSourceTest, ClassicNanosecondBigEndian) {
 }
 
 TEST_F(PcapSourceTest, ClassicOtherLinkType) {
-    auto r = read_all(write("raw.pcap", classic(three(1, 2, 3), false, false, /*DLT_RAW*/ 101)));
-    expect_three(r, 1700000000000001ull, 1700000001000002ull, 1700000002000003ull, 101);
+    // The file says LINKTYPE_RAW (101); libpcap reports the host's DLT_RAW (12 on Linux).
+    auto r = read_all(write("raw.pcap", classic(three(1, 2, 3), false, false, /*LINKTYPE_RAW*/ 101)));
+    expect_three(r, 1700000000000001ull, 1700000001000002ull, 1700000002000003ull, DLT_RAW);
 }
 
 std::vector<Rec> ng_three(uint64_t unitsPerSec) {
@@ -438,14 +439,15 @@ TEST_F(PcapSourceTest, TruncatedAfterManyBatches) {
 
 // ---------------------------------------------------------------- standard input
 
-Bytes udp_frame(uint16_t sport, uint16_t dport, const std::string& payload) {
+Bytes udp_frame(uint16_t sport, uint16_t dport, const std::string& payload, bool reply = false) {
     using namespace testing;
-    return eth(0x0800, ipv4(ip4(10, 1, 0, 1), ip4(10, 1, 0, 2), 17, udp(sport, dport, text(payload))));
+    Ip4 a = ip4(10, 1, 0, 1), b = ip4(10, 1, 0, 2);
+    return eth(0x0800, ipv4(reply ? b : a, reply ? a : b, 17, udp(sport, dport, text(payload))));
 }
 
 TEST_F(PcapSourceTest, StandardInputThroughTheBinary) {
     std::vector<Rec> recs = {{1700000000, 0, udp_frame(40000, 5353, "one")},
-                             {1700000000, 1000, udp_frame(5353, 40000, "two")},
+                             {1700000000, 1000, udp_frame(5353, 40000, "two", true)},
                              {1700000001, 0, udp_frame(40001, 6000, "three")}};
     for (bool ng : {false, true}) {
         SCOPED_TRACE(ng ? "pcapng" : "pcap");

@@ -213,43 +213,50 @@ bool FlowTable::owns(const Session* s) const {
 
 // ---------------------------------------------------------------- lists
 
-void FlowTable::lru_push(Session* s, uint8_t list) {
-    ListHead& l = list < kSessionKinds ? lru_[list] : list == kListClosing ? closing_ : held_;
-    s->lruList = list;
-    s->lruNext = nullptr;
-    s->lruPrev = l.tail;
-    if (l.tail)
-        l.tail->lruNext = s;
-    else
-        l.head = s;
+namespace {
+
+// Intrusive doubly-linked lists: the same code for the timeout lists and the split list, each
+// naming its own link members.
+template <Session* Session::*Prev, Session* Session::*Next, typename Head>
+void list_append(Head& l, Session* s) {
+    s->*Next = nullptr;
+    s->*Prev = l.tail;
+    (l.tail ? l.tail->*Next : l.head) = s;
     l.tail = s;
+}
+
+template <Session* Session::*Prev, Session* Session::*Next, typename Head>
+void list_unlink(Head& l, Session* s) {
+    (s->*Prev ? s->*Prev->*Next : l.head) = s->*Next;
+    (s->*Next ? s->*Next->*Prev : l.tail) = s->*Prev;
+    s->*Prev = s->*Next = nullptr;
+}
+
+}  // namespace
+
+FlowTable::ListHead& FlowTable::list_of(uint8_t list) {
+    return list < kSessionKinds ? lru_[list] : list == kListClosing ? closing_ : held_;
+}
+
+void FlowTable::lru_push(Session* s, uint8_t list) {
+    s->lruList = list;
+    list_append<&Session::lruPrev, &Session::lruNext>(list_of(list), s);
 }
 
 void FlowTable::lru_remove(Session* s) {
     if (s->lruList == kListNone) return;
-    ListHead& l = s->lruList < kSessionKinds ? lru_[s->lruList] : s->lruList == kListClosing ? closing_ : held_;
-    (s->lruPrev ? s->lruPrev->lruNext : l.head) = s->lruNext;
-    (s->lruNext ? s->lruNext->lruPrev : l.tail) = s->lruPrev;
-    s->lruPrev = s->lruNext = nullptr;
+    list_unlink<&Session::lruPrev, &Session::lruNext>(list_of(s->lruList), s);
     s->lruList = kListNone;
 }
 
 void FlowTable::save_list_push(Session* s) {
     s->inSaveList = true;
-    s->saveNext = nullptr;
-    s->savePrev = saveList_.tail;
-    if (saveList_.tail)
-        saveList_.tail->saveNext = s;
-    else
-        saveList_.head = s;
-    saveList_.tail = s;
+    list_append<&Session::savePrev, &Session::saveNext>(saveList_, s);
 }
 
 void FlowTable::save_list_remove(Session* s) {
     if (!s->inSaveList) return;
-    (s->savePrev ? s->savePrev->saveNext : saveList_.head) = s->saveNext;
-    (s->saveNext ? s->saveNext->savePrev : saveList_.tail) = s->savePrev;
-    s->savePrev = s->saveNext = nullptr;
+    list_unlink<&Session::savePrev, &Session::saveNext>(saveList_, s);
     s->inSaveList = false;
 }
 

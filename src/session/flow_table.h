@@ -127,6 +127,8 @@ class FlowTable {
     void grow();
     void make_key(const Packet& p, FlowKey& k) const { make_flow_key(p, ctx_.settings.idTracking, k); }
 
+    struct ListHead;
+    ListHead& list_of(uint8_t list);
     void lru_push(Session* s, uint8_t list);
     void lru_remove(Session* s);
     void save_list_push(Session* s);

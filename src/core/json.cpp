@@ -125,16 +125,21 @@ const DocBuilder::Shape& DocBuilder::shape() {
     for (const Shape& sh : shapes_) {
         if (sh.pathLens.size() != entries_.size() || sh.paths != paths_) continue;
         bool same = true;
-        for (size_t i = 0; i < entries_.size() && same; ++i) same = sh.pathLens[i] == entries_[i].pathLen;
+        for (size_t i = 0; i < entries_.size() && same; ++i)
+            same = sh.pathLens[i] == entries_[i].pathLen;
         if (same) return sh;
     }
     constexpr size_t kMaxShapes = 64;
     Shape fresh;
     fresh.paths = paths_;
-    for (const Entry& e : entries_) fresh.pathLens.push_back(e.pathLen);
+    for (const Entry& e : entries_)
+        fresh.pathLens.push_back(e.pathLen);
     std::vector<uint32_t> order(entries_.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    auto path = [this](uint32_t i) { return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen); };
+    for (uint32_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    auto path = [this](uint32_t i) {
+        return std::string_view(paths_).substr(entries_[i].pathOff, entries_[i].pathLen);
+    };
     // Plain byte order keeps every path sharing a prefix "a." together, which is all nesting needs.
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
         int c = path(a).compare(path(b));
@@ -148,14 +153,16 @@ const DocBuilder::Shape& DocBuilder::shape() {
         std::string_view p = path(idx);
         if (!first && p == prev) continue;  // duplicate key: the first one added wins
         size_t common = 0, n = std::min(p.size(), prev.size());
-        while (common < n && p[common] == prev[common]) ++common;
+        while (common < n && p[common] == prev[common])
+            ++common;
         size_t shared = 0, start = 0;
         for (size_t i = 0; i < common; ++i)
             if (p[i] == '.') {
                 ++shared;
                 start = i + 1;
             }
-        for (; depth > shared; --depth) text.push_back('}');
+        for (; depth > shared; --depth)
+            text.push_back('}');
         if (!first && text.back() != '{') text.push_back(',');
         first = false;
         size_t dot;
@@ -172,7 +179,8 @@ const DocBuilder::Shape& DocBuilder::shape() {
         text.clear();
         prev = p;
     }
-    for (; depth > 0; --depth) text.push_back('}');
+    for (; depth > 0; --depth)
+        text.push_back('}');
     text.push_back('}');
     fresh.after = std::move(text);
     if (shapes_.size() < kMaxShapes) {

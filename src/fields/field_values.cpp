@@ -101,6 +101,8 @@ FieldValues::Entry& FieldValues::slot(int pos) {
         if (!e.used) {
             e.pos = pos;
             e.used = true;
+            e.obj.reset();  // another field's object: not reusable here
+            e.objMake = nullptr;
             return e;
         }
     }
@@ -201,10 +203,25 @@ AddResult FieldValues::add_ip_r(const FieldRegistry& reg, int pos, std::string_v
     return store_string(def, pos, std::string_view(buf.data(), len), kAsIs);
 }
 
+FieldObject* FieldValues::object(const FieldRegistry& reg, int pos, ObjectFactory make) {
+    if (!reg.valid(pos) || reg.at(pos).type != FieldType::Object || !make) return nullptr;
+    Entry& e = slot(pos);
+    if (!e.obj || e.objMake != make) {
+        e.obj = make();
+        e.objMake = make;
+    }
+    return e.obj.get();
+}
+
+const FieldObject* FieldValues::find_object(int pos) const {
+    const Entry* e = find(pos);
+    return e ? e->obj.get() : nullptr;
+}
+
 size_t FieldValues::count(int pos) const {
     const Entry* e = find(pos);
     if (!e) return 0;
-    return e->ints.size() + e->floats.size() + e->strs.size();
+    return e->ints.size() + e->floats.size() + e->strs.size() + (e->obj ? e->obj->count() : 0);
 }
 
 const std::vector<int64_t>* FieldValues::ints(int pos) const {
@@ -225,7 +242,8 @@ const std::vector<double>* FieldValues::floats(int pos) const {
 std::vector<int> FieldValues::positions() const {
     std::vector<int> out;
     for (const Entry& e : entries_) {
-        if (e.used && (!e.ints.empty() || !e.floats.empty() || !e.strs.empty())) out.push_back(e.pos);
+        if (e.used && (!e.ints.empty() || !e.floats.empty() || !e.strs.empty() || (e.obj && e.obj->count() > 0)))
+            out.push_back(e.pos);
     }
     return out;
 }
@@ -238,6 +256,7 @@ void FieldValues::clear_nolinked(const FieldRegistry& reg) {
             e.floats.clear();
             e.strs.clear();
             e.hashes.clear();
+            if (e.obj) e.obj->reset();
         }
     }
 }
@@ -249,6 +268,7 @@ void FieldValues::clear() {
         e.floats.clear();
         e.strs.clear();
         e.hashes.clear();
+        if (e.obj) e.obj->reset();
     }
 }
 
@@ -257,10 +277,13 @@ void FieldValues::emit(const FieldRegistry& reg, flowdex::DocBuilder& doc) const
     for (const Entry& e : entries_) {
         if (!e.used || !reg.valid(e.pos)) continue;
         const FieldDef& def = reg.at(e.pos);
-        if (def.type == FieldType::Object || (def.flags & (kFlagFake | kFlagDisabled))) continue;
-        const size_t n = e.ints.size() + e.floats.size() + e.strs.size();
+        if (def.flags & (kFlagFake | kFlagDisabled)) continue;
+        const bool isObject = def.type == FieldType::Object;
+        const size_t n = isObject ? (e.obj ? e.obj->count() : 0) : e.ints.size() + e.floats.size() + e.strs.size();
         if (n == 0) continue;
-        if (is_single(def.type)) {
+        if (isObject) {
+            e.obj->write_json(doc.begin(def.db));
+        } else if (is_single(def.type)) {
             if (!e.ints.empty()) doc.add_int(def.db, e.ints.front());
             if (!e.floats.empty()) doc.add_double(def.db, e.floats.front());
             if (!e.strs.empty()) doc.add_string(def.db, e.strs.front());

@@ -8,6 +8,7 @@
 /// hashing and comparing, and a copy is made only when the value is new.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +36,39 @@ inline bool added(AddResult r) {
     return r == AddResult::Added || r == AddResult::Overwritten;
 }
 
+/// The value of an Object field (FieldType::Object): state that a parser builds itself and that
+/// writes itself as one JSON value at the field's db path (Arkime's `dns` array of query/response
+/// objects, `cert`, …). FieldValues owns it: FieldValues::object() creates it on first use, it
+/// lives and is cleared like any other value of the field (kept across saves unless the field is
+/// nolinked), and clear() calls reset() rather than destroying it, so a pooled session reuses its
+/// buffers. Implementations keep their own bounds (they are fed from packets).
+class FieldObject {
+  public:
+    virtual ~FieldObject() = default;
+    /// Number of items held (objects of the array). 0 leaves the field out of the record; with
+    /// kFlagCount it is also the `<db>Cnt` value.
+    virtual size_t count() const = 0;
+    /// Appends exactly one JSON value to `out` (called only when count() > 0).
+    virtual void write_json(std::string& out) const = 0;
+    /// Drops every item.
+    virtual void reset() = 0;
+};
+
 class FieldValues {
   public:
+    using ObjectFactory = std::unique_ptr<FieldObject> (*)();
+
+    /// The FieldObject of Object field `pos`, made with `make` when there is none yet (or the one
+    /// held was made by another factory). nullptr when `pos` is not an Object field.
+    FieldObject* object(const FieldRegistry& reg, int pos, ObjectFactory make);
+    /// Typed form: `s.fields.object<DnsObjects>(reg, pos)` (T default-constructible, one T per field).
+    template <class T>
+    T* object(const FieldRegistry& reg, int pos) {
+        return static_cast<T*>(object(reg, pos, [] { return std::unique_ptr<FieldObject>(new T()); }));
+    }
+    /// The FieldObject held for `pos` if any (possibly empty), without creating one.
+    const FieldObject* find_object(int pos) const;
+
     /// Integer fields (Int, IntSet). Float fields accept integers too.
     AddResult add_int_r(const FieldRegistry& reg, int pos, int64_t v);
     /// String fields (Str, StrSet, StrList); lotermfield lower-cases, uptermfield upper-cases; values
@@ -57,7 +89,8 @@ class FieldValues {
     bool add_ip(const FieldRegistry& reg, int pos, std::string_view text) { return added(add_ip_r(reg, pos, text)); }
 
     bool has(int pos) const { return count(pos) > 0; }
-    /// Number of values held for `pos` (1 for a set single-value field).
+    /// Number of values held for `pos` (1 for a set single-value field; FieldObject::count() for an
+    /// Object field).
     size_t count(int pos) const;
     /// Values of an Int/IntSet field, nullptr when none.
     const std::vector<int64_t>* ints(int pos) const;
@@ -74,8 +107,9 @@ class FieldValues {
     void clear();
 
     /// Writes every stored field at its db path: single values as scalars, sets and lists as arrays,
-    /// plus `<db>Cnt` (or `<db>-cnt` with kFlagEcsCount) when the field has kFlagCount. Object,
-    /// fake and disabled fields are skipped.
+    /// plus `<db>Cnt` (or `<db>-cnt` with kFlagEcsCount) when the field has kFlagCount. An Object
+    /// field with a non-empty FieldObject is written by FieldObject::write_json (its count is the
+    /// count value). Fake and disabled fields are skipped.
     void emit(const FieldRegistry& reg, flowdex::DocBuilder& doc) const;
 
   private:
@@ -85,7 +119,9 @@ class FieldValues {
         std::vector<int64_t> ints;
         std::vector<double> floats;
         std::vector<std::string> strs;
-        std::vector<uint64_t> hashes;  ///< parallel to strs for string sets
+        std::vector<uint64_t> hashes;      ///< parallel to strs for string sets
+        std::unique_ptr<FieldObject> obj;  ///< Object fields only; reset, not freed, on clear
+        ObjectFactory objMake = nullptr;   ///< what made `obj`
     };
     Entry* find(int pos);
     const Entry* find(int pos) const;

@@ -10,8 +10,8 @@
 #include <pcap/pcap.h>
 
 #include <array>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>

@@ -69,13 +69,15 @@ std::string file_fingerprint(const std::string& path, uint64_t* size) {
 std::string quick_file_fingerprint(const std::string& path, uint64_t* size) {
     std::unique_ptr<FILE, FileClose> f(std::fopen(path.c_str(), "rb"));
     if (!f) throw std::runtime_error(path + ": " + std::strerror(errno));
-    if (std::fseek(f.get(), 0, SEEK_END) != 0) throw std::runtime_error(path + ": cannot seek: " + std::strerror(errno));
+    if (std::fseek(f.get(), 0, SEEK_END) != 0)
+        throw std::runtime_error(path + ": cannot seek: " + std::strerror(errno));
     long end = std::ftell(f.get());
     if (end < 0) throw std::runtime_error(path + ": cannot tell size: " + std::strerror(errno));
     uint64_t total = static_cast<uint64_t>(end);
     Sha256 sha;
     uint8_t le[8];
-    for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(total >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        le[i] = static_cast<uint8_t>(total >> (8 * i));
     sha.update(le, sizeof le);
     std::vector<char> buf(kQuickSpan);
     auto hash_span = [&](uint64_t from, uint64_t len) {

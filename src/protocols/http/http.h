@@ -1,0 +1,49 @@
+#pragma once
+/// HTTP/1.x: classifier and incremental parser, filling Arkime's `http.*` fields.
+///
+/// Classification: the first TCP (or SCTP) payload of either direction starts with a request
+/// method token (`GET`, `POST`, … Arkime's method list, `PRI` included; no space is required, as
+/// in Arkime: its regression capture long-session starts with "GET\r\n" and is http) or with
+/// `HTTP`; any port. A first payload shorter than the token is not classified. The session gets protocol `http` and one
+/// parser for both directions.
+///
+/// Each direction is parsed on its own, as requests or responses (whichever each message starts
+/// with), pipelined messages one after another. What is filled (db names):
+/// - request line: `http.method`, `http.clientVersion`, `http.method-<METHOD>` (requests of that
+///   method; not for upgrade requests or the HTTP/2 preface), `http.uri` (lower-cased Host value +
+///   URL; the URL alone when it already starts with the host or there is no Host; `host;url`
+///   when an absolute URL names another host; cut at 4096), and, when there is a Host,
+///   `http.path`, `http.key`, `http.value` (query string, percent-decoded);
+/// - status line: `http.statuscode`, `http.serverVersion`;
+/// - headers: `http.requestHeader` / `http.responseHeader` (lower-cased names: request side is the
+///   direction that last sent a request line, direction 0 before any), and, for every header
+///   without a field of its own, `http.requestHeaderField`/`Value` (resp. response; names and
+///   values lower-cased, duplicates kept — parseHTTPHeader*All);
+///   headers with fields of their own: Host → `http.host` (whole value and value before `:`),
+///   User-Agent → `http.useragent`, X-Forwarded-For → `http.xffIp` (each comma-separated
+///   address), Referer → `http.request-referer`, Authorization → `http.request-authorization`
+///   (the `[headers-http-request]` of Arkime's regression config), Location →
+///   `http.response-location` (`[headers-http-response]`);
+///   Cookie → `http.cookieKey` / `http.cookieValue`; Authorization → `http.authType` and, for Basic
+///   (base64 `user:pass`) and Digest (`username=`), `http.user`;
+/// - bodies (Content-Length, chunked, or until close for responses without either; none for
+///   HEAD responses, 1xx/204/304 and successful CONNECT): `http.md5` and `http.sha256` of the
+///   body as sent after de-chunking — content encodings (gzip, deflate) are NOT undone, as Arkime
+///   hashes the encoded bytes; `http.requestBody`: the first body piece of a request when it is
+///   at most 2000 bytes of UTF-8 (maxReqBody); tag `http:password` when the first body piece
+///   holds `password=`, `passwd=` or `pass=`.
+/// `http.bodyMagic` is not filled (it needs libmagic).
+///
+/// Bounds: per direction one line buffer (kMaxLine bytes; longer lines are cut, not failed) and
+/// one pending header; per session the current URL and Host (also cut). Bodies are hashed as
+/// they stream. Input that is not HTTP stops that direction's parser; when both have stopped
+/// the parser unregisters.
+#include "protocols/protocols.h"
+
+namespace flowdex::protocols {
+
+/// Defines the http fields that are not built-in (custom header fields, method counters) and
+/// registers the classifiers.
+void register_http(Registries& r);
+
+}  // namespace flowdex::protocols

@@ -163,7 +163,7 @@ const DocBuilder::Shape& DocBuilder::shape() {
             }
         for (; depth > shared; --depth)
             text.push_back('}');
-        if (!first && text.back() != '{') text.push_back(',');
+        if (!first && (text.empty() || text.back() != '{')) text.push_back(',');  // empty: a value came last
         first = false;
         size_t dot;
         while ((dot = p.find('.', start)) != std::string_view::npos) {

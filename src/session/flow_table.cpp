@@ -474,6 +474,7 @@ void FlowTable::run_parsers(Session& s, int dir, const uint8_t* data, uint32_t l
             s.parsers[i].active = false;
             if (e.free) e.free(e.ctx, s);
             s.parsers[i].free = nullptr;
+            s.parsers[i].save = nullptr;  // an unregistered parser's state is gone: no save hook either
         } else if (rc > 0 && static_cast<uint32_t>(rc) >= len) {
             break;
         }
@@ -585,7 +586,7 @@ void FlowTable::save(Session& s, bool final) {
     if (final) tcp_flush_queues(s);
     for (size_t i = 0; i < s.parsers.size(); ++i) {
         const ParserEntry& e = s.parsers[i];
-        if (e.save) e.save(e.ctx, s, final);
+        if (e.active && e.save) e.save(e.ctx, s, final);
     }
     current_ = &s;
     for (const auto& h : ctx_.hooks->pre_save())

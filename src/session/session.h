@@ -106,6 +106,8 @@ struct Session {
     bool firstSegmentTcpInfo = true;  ///< tcpseq/initRTT fields belong to the first segment only
     std::vector<uint32_t> clientIsns;
     bool tcpGaveUp = false;
+    uint32_t unstartedSegments = 0;  ///< data segments seen without a handshake (never delivered)
+    uint8_t loneDir = 0;             ///< direction of the first of them, kept in tcp[loneDir].queue
 
     // --- application layer
     bool classified[2] = {};

@@ -16,7 +16,8 @@ constexpr uint8_t kAck = 0x10;
 constexpr uint8_t kUrg = 0x20;
 constexpr uint8_t kEce = 0x40;
 constexpr uint8_t kCwr = 0x80;
-constexpr uint8_t kAe = 0x01;  // accurate-ECN (formerly NS), low bit of the data-offset byte
+constexpr uint8_t kAe = 0x01;
+constexpr uint32_t kMaxLoneSegment = 65535;  // accurate-ECN (formerly NS), low bit of the data-offset byte
 
 /// Wrap-aware sequence comparison: a - b as a signed distance.
 inline int32_t seq_diff(uint32_t a, uint32_t b) {
@@ -98,6 +99,16 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
             s.tcp[dir].haveSeq = true;
         }
         tcp_data(s, dir, seq, p.data + p.payloadOffset, p.payloadLen);
+    } else if (p.payloadLen > 0 && !s.tcpStarted) {
+        // Without a handshake nothing is delivered or counted. Arkime still classifies a session
+        // whose only data is one pushed segment, when the session ends: keep a copy of the first.
+        if (++s.unstartedSegments == 1 && p.payloadLen <= kMaxLoneSegment) {
+            s.loneDir = static_cast<uint8_t>(dir);
+            const uint8_t* d = p.data + p.payloadOffset;
+            s.tcp[dir].queue.push_back(TcpDirection::Segment{seq, std::vector<uint8_t>(d, d + p.payloadLen)});
+        } else if (s.unstartedSegments == 2) {
+            s.tcp[s.loneDir].queue.clear();
+        }
     }
 
     if (flags & kFin) {
@@ -159,7 +170,18 @@ void FlowTable::tcp_drain(Session& s, int dir) {
 }
 
 void FlowTable::tcp_flush_queues(Session& s) {
-    // At the end, segments still waiting behind a gap are dropped: Arkime never counts them.
+    if (!s.tcpStarted && s.unstartedSegments == 1 && s.tcpFlags[static_cast<size_t>(TcpFlag::Psh)] == 1 &&
+        s.tcp[s.loneDir].queue.size() == 1) {
+        // The lone pushed segment of a session without a handshake: classified and parsed, not counted.
+        const TcpDirection::Segment& g = s.tcp[s.loneDir].queue.front();
+        const uint32_t len = static_cast<uint32_t>(g.data.size());
+        if (!s.classified[s.loneDir]) {
+            s.classified[s.loneDir] = true;
+            ctx_.classifiers->classify(classify::Transport::Tcp, s, g.data.data(), len, s.loneDir, s.port[0], s.port[1]);
+        }
+        run_parsers(s, s.loneDir, g.data.data(), len);
+    }
+    // Segments still waiting behind a gap are dropped: Arkime never counts them.
     for (int d = 0; d < 2; ++d)
         s.tcp[d].queue.clear();
 }

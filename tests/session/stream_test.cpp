@@ -122,6 +122,18 @@ TEST_F(Stream, DataWithoutHandshakeIsNeitherDeliveredNorCounted) {
     EXPECT_EQ(r.at("tcpflags.psh"), 2);
 }
 
+TEST_F(Stream, LonePushedSegmentWithoutHandshakeIsClassifiedAtTheEndButNotCounted) {
+    h.feed(f.cdata(0, "GET / HTTP/1.1\r\n"), next());
+    EXPECT_EQ(set.classified[0], 0);  // nothing is delivered while the session lives
+    const Saved& r = only();
+    EXPECT_EQ(set.classified[0], 1);
+    EXPECT_EQ(set.classified[1], 0);
+    EXPECT_EQ(first.stream[0], "GET / HTTP/1.1\r\n");
+    EXPECT_EQ(r.at("client.bytes"), 0);
+    EXPECT_EQ(r.at("totDataBytes"), 0);
+    EXPECT_TRUE(r.at("srcPayload8").is_null());
+}
+
 TEST_F(Stream, GapNeverFilledIsNotCounted) {
     handshake();
     h.feed(f.cdata(0, "AAAA"), next());

@@ -177,7 +177,8 @@ void FlowTable::tcp_flush_queues(Session& s) {
         const uint32_t len = static_cast<uint32_t>(g.data.size());
         if (!s.classified[s.loneDir]) {
             s.classified[s.loneDir] = true;
-            ctx_.classifiers->classify(classify::Transport::Tcp, s, g.data.data(), len, s.loneDir, s.port[0], s.port[1]);
+            ctx_.classifiers->classify(classify::Transport::Tcp, s, g.data.data(), len, s.loneDir, s.port[0],
+                                       s.port[1]);
         }
         run_parsers(s, s.loneDir, g.data.data(), len);
     }

@@ -45,8 +45,6 @@ std::string rdp(uint8_t cotp) {
 }
 
 const Case kCases[] = {
-    {"tls", Transport::Tcp, 40000, 443, 0, "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x03"s, true},
-    {"tls", Transport::Tcp, 40000, 443, 0, "\x16\x03\x01\x00\x05\x14\x00"s, false},
     {"smtp", Transport::Tcp, 40000, 25, 0, "EHLO me\r\n", true},
     {"smtp", Transport::Tcp, 40000, 25, 0, "EHLX me\r\n", false},
     {"smtp", Transport::Tcp, 40000, 25, 1, "220 mx ESMTP ready\r\n", true},
@@ -55,8 +53,6 @@ const Case kCases[] = {
     {"ftp", Transport::Tcp, 40000, 2121, 1, "220 FTP ready\r\n", false},
     {"ftp", Transport::Tcp, 40000, 21, 0, "USER anonymous\r\n", true},
     {"ftp", Transport::Tcp, 40000, 2100, 0, "USER anonymous\r\n", false},
-    {"dcerpc", Transport::Tcp, 40000, 135, 0, "\x05\x00\x0b\x03\x10\x00"s, true},
-    {"dcerpc", Transport::Tcp, 40000, 135, 0, "\x05\x00\x0e\x03\x10\x00"s, false},
     {"snmp", Transport::Udp, 40000, 161, 0,
      "\x30\x1a\x02\x01\x00\x04\x06public\xa0\x0d\x02\x01\x01\x02\x01\x00\x02\x01\x00\x30\x00"s, true},
     {"snmp", Transport::Udp, 40000, 161, 0,

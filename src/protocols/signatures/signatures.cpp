@@ -69,9 +69,6 @@ uint32_t ber(const uint8_t* d, uint32_t len, uint32_t off, uint8_t& tag, uint32_
 
 // ------------------------------------------------------------------ probes
 
-bool tls_probe(const Session&, const uint8_t* d, uint32_t len, int) {
-    return len >= 6 && d[2] <= 0x03 && (d[5] == 1 || d[5] == 2);
-}
 bool smtp_banner_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     return contains(d, len, "SMTP") && !contains(d, len, "LMTP");
 }
@@ -311,11 +308,9 @@ template <size_t N>
 using Ports = std::array<PortRule, N>;
 using namespace std::string_view_literals;
 
-constexpr Pats<1> kTlsPats{{{0, "\x16\x03"sv}}};
 constexpr Pats<2> kSmtpClientPats{{{0, "EHLO "sv}, {0, "HELO "sv}}};
 constexpr Pats<2> k220Pats{{{0, "220 "sv}, {0, "220-"sv}}};
 constexpr Ports<1> kFtpPorts{{{21, kTcpAny}}};
-constexpr Pats<1> kDcerpcPats{{{0, "\x05\x00\x0b"sv}}};
 constexpr Pats<1> kSnmpPats{{{0, "\x30"sv}}};
 constexpr Pats<4> kSocks4Pats{{{0, "\x00\x5a"sv}, {0, "\x00\x5b"sv}, {0, "\x00\x5c"sv}, {0, "\x00\x5d"sv}}};
 constexpr Pats<1> kSocks5Pats{{{0, "\x05"sv}}};
@@ -405,12 +400,10 @@ constexpr Ports<1> kPanaPorts{{{716, kUdpAny}}};
 constexpr Ports<2> kPtpPorts{{{319, kUdpAny}, {320, kUdpAny}}};
 
 constexpr std::array kTable = {
-    Signature{"tls", kTcp, kTlsPats, {}, tls_probe},
     Signature{"smtp", kTcp, kSmtpClientPats},
     Signature{"smtp", kTcp, k220Pats, {}, smtp_banner_probe},
     Signature{"ftp", kTcp, k220Pats, kFtpPorts, ftp_banner_probe},
     Signature{"ftp", kTcp, kUserPats, kFtpPorts},
-    Signature{"dcerpc", kTcp, kDcerpcPats},
     Signature{"snmp", kUdp, kSnmpPats, {}, snmp_probe},
     Signature{"socks", kTcp, kSocks4Pats, {}, socks4_probe},
     Signature{"socks", kTcp, kSocks5Pats, {}, socks5_probe},

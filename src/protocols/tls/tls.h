@@ -1,0 +1,25 @@
+#pragma once
+/// TLS over TCP: classifier and incremental handshake parser, filling Arkime's `tls.*` fields.
+///
+/// Classification: the first payload of either direction starts with a handshake record
+/// (`16 03 xx`, xx <= 3) whose handshake type is ClientHello (1) or ServerHello (2). The session
+/// gets protocol `tls` and one parser for both directions.
+///
+/// Each direction is reassembled on its own: records (at most one record's bytes buffered) and,
+/// inside handshake records, handshake messages (bounded by kMaxHandshake per direction). A
+/// direction stops at ChangeCipherSpec / application data (what follows is encrypted) or at input
+/// that is not a TLS record. What is filled (db names):
+/// - ClientHello: `tls.ja3` (MD5 of `tls.ja3string`: version,ciphers,extensions,groups,point
+///   formats, GREASE values left out), `tls.ja4` / `tls.ja4_r` (FoxIO JA4 spec, `t` prefix),
+///   `tls.srcSessionId` (hex, when not empty), SNI host name → `http.host` (as Arkime does);
+/// - ServerHello: `tls.version` (supported_versions when present), `tls.cipher` (IANA name, or
+///   0xNNNN for suites without one here), `tls.ja3s` / `tls.ja3sstring`, `tls.dstSessionId`.
+/// Certificates (`cert`) are not filled.
+#include "protocols/protocols.h"
+
+namespace flowdex::protocols {
+
+/// Registers the tls classifier (fields are built-in).
+void register_tls(Registries& r);
+
+}  // namespace flowdex::protocols

@@ -1,0 +1,105 @@
+// DCE/RPC over TCP: classification, bind interface names and the dcerpc.* fields.
+#include "protocols/dcerpc/dcerpc.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "session/session_harness.h"
+
+namespace flowdex::protocols::dcerpc {
+namespace {
+
+using namespace std::string_literals;
+using session::test::Harness;
+
+/// A little-endian connection-oriented PDU: 16-byte header then `body`.
+std::string pdu(uint8_t type, const std::string& body) {
+    const size_t n = 16 + body.size();
+    std::string h = "\x05\x00"s + char(type) + "\x03\x10\x00\x00\x00"s;
+    h += char(n & 0xff);
+    h += char(n >> 8);
+    h += "\x00\x00\x01\x00\x00\x00"s;
+    return h + body;
+}
+/// Bind body with one context item for `uuid` (wire form) version `ver` and one transfer syntax.
+std::string bind_body(const std::string& uuid, uint8_t ver) {
+    std::string b = "\xb8\x10\xb8\x10\x00\x00\x00\x00"s + "\x01\x00\x00\x00"s;  // frags, assoc group, 1 item
+    b += "\x00\x00\x01\x00"s + uuid + char(ver) + "\x00\x00\x00"s;              // ctx id, 1 transfer, uuid, version
+    b += std::string(16, '\x04') + "\x02\x00\x00\x00"s;                         // transfer syntax
+    return b;
+}
+// samr: 12345778-1234-abcd-ef00-0123456789ac in wire (little-endian first fields) order.
+const std::string kSamr = "\x78\x57\x34\x12\x34\x12\xcd\xab\xef\x00\x01\x23\x45\x67\x89\xac"s;
+
+class DcerpcTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        Registries r{h.registry, h.classifiers, h.hooks};
+        register_dcerpc(r);
+        h.start();
+    }
+    /// A TCP session to port 135 carrying `client` then `server`; returns the saved record.
+    const session::test::Saved* run(const std::string& client, const std::string& server) {
+        session::test::TcpFlow f;
+        f.sport = 135;
+        uint64_t t = session::test::kSec;
+        h.feed(f.syn(), t);
+        h.feed(f.synack(), t + 1);
+        h.feed(f.ack(), t + 2);
+        h.feed(f.cdata(0, client), t + 3);
+        if (!server.empty()) h.feed(f.sdata(0, server), t + 4);
+        h.table->flush_all();
+        return h.find_saved("10.0.0.1");
+    }
+    Harness h;
+};
+
+TEST(DcerpcUuid, FormatsLittleAndBigEndian) {
+    const auto* p = reinterpret_cast<const uint8_t*>(kSamr.data());
+    EXPECT_EQ(format_uuid(p, true), "12345778-1234-abcd-ef00-0123456789ac");
+    EXPECT_EQ(format_uuid(p, false), "78573412-3412-cdab-ef00-0123456789ac");
+    EXPECT_EQ(interface_name("12345778-1234-abcd-ef00-0123456789ac"), "samr");
+    EXPECT_EQ(interface_name("00000000-0000-0000-0000-000000000000"), "");
+}
+
+TEST_F(DcerpcTest, BindNamesInterface) {
+    const std::string client = pdu(11, bind_body(kSamr, 1)) + pdu(0, "\x20\x00\x00\x00\x00\x00\x05\x00"s);
+    const auto* saved = run(client, pdu(12, std::string(20, '\0')));
+    ASSERT_NE(saved, nullptr);
+    EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp", "dcerpc", "samr"}));
+    EXPECT_EQ(saved->at("dcerpc.interface"), nlohmann::json({"samr"}));
+    EXPECT_EQ(saved->at("dcerpc.uuid"), nlohmann::json({"12345778-1234-abcd-ef00-0123456789ac"}));
+    EXPECT_EQ(saved->at("dcerpc.version"), nlohmann::json({"1"}));
+    EXPECT_EQ(saved->at("dcerpc.opnum"), nlohmann::json({5}));
+    EXPECT_EQ(saved->at("dcerpc.msgType"), nlohmann::json({"bind", "request", "bind-ack"}));
+}
+
+TEST_F(DcerpcTest, UnknownInterfaceOnlyDcerpc) {
+    const auto* saved = run(pdu(11, bind_body(std::string(16, '\x42'), 2)), "");
+    ASSERT_NE(saved, nullptr);
+    EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp", "dcerpc"}));
+    EXPECT_EQ(saved->at("dcerpc.uuid"), nlohmann::json({"42424242-4242-4242-4242-424242424242"}));
+    EXPECT_TRUE(saved->at("dcerpc.interface").is_null());
+}
+
+TEST_F(DcerpcTest, NotVersion5IsNotDcerpc) {
+    std::string client = pdu(11, bind_body(kSamr, 1));
+    client[0] = 4;
+    const auto* saved = run(client, "");
+    ASSERT_NE(saved, nullptr);
+    EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp"}));
+    EXPECT_TRUE(saved->at("dcerpc.uuid").is_null());
+}
+
+TEST_F(DcerpcTest, TruncatedBindNamesNoInterface) {
+    const std::string full = pdu(11, bind_body(kSamr, 1));
+    std::string client = full.substr(0, 40);  // header says more is coming; it never does
+    const auto* saved = run(client, "");
+    ASSERT_NE(saved, nullptr);
+    EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp", "dcerpc"}));
+    EXPECT_TRUE(saved->at("dcerpc.interface").is_null());
+}
+
+}  // namespace
+}  // namespace flowdex::protocols::dcerpc

@@ -1,0 +1,147 @@
+// TLS classifier and parser: ClientHello/ServerHello fields whatever the segmentation, GREASE
+// left out, and truncated or malformed records neither crash nor fill fields.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "protocols/tls/tls.h"
+#include "session/session_harness.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr uint64_t T0 = 1700000000 * kSec;
+
+std::string u16(uint32_t v) {
+    return std::string{static_cast<char>(v >> 8), static_cast<char>(v & 0xff)};
+}
+std::string u24(uint32_t v) {
+    return std::string{static_cast<char>(v >> 16), static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)};
+}
+std::string ext(uint32_t type, const std::string& body) {
+    return u16(type) + u16(static_cast<uint32_t>(body.size())) + body;
+}
+std::string record(const std::string& hs) {
+    return "\x16\x03\x01"s + u16(static_cast<uint32_t>(hs.size())) + hs;
+}
+std::string handshake(uint8_t type, const std::string& body) {
+    return std::string(1, static_cast<char>(type)) + u24(static_cast<uint32_t>(body.size())) + body;
+}
+
+// ClientHello: TLS 1.2, ciphers GREASE,c02f,c030,009c; extensions GREASE, SNI, supported_versions,
+// signature_algorithms, supported_groups (GREASE, 29, 23).
+std::string client_hello() {
+    std::string name = "Example.ORG";
+    std::string sni =
+        u16(static_cast<uint32_t>(name.size() + 3)) + "\x00"s + u16(static_cast<uint32_t>(name.size())) + name;
+    std::string exts = ext(0x1a1a, "") + ext(0x0000, sni) + ext(0x002b, "\x02\x03\x03"s) +
+                       ext(0x000d, u16(4) + "\x04\x01\x05\x01"s) +
+                       ext(0x000a, u16(6) + u16(0x2a2a) + u16(29) + u16(23));
+    std::string body = u16(0x0303) + std::string(32, 'r') + "\x00"s + u16(8) + u16(0x0a0a) + u16(0xc02f) + u16(0xc030) +
+                       u16(0x009c) + "\x01\x00"s + u16(static_cast<uint32_t>(exts.size())) + exts;
+    return record(handshake(1, body));
+}
+std::string server_hello() {
+    std::string exts = ext(0x002b, u16(0x0303));
+    std::string body = u16(0x0303) + std::string(32, 's') + "\x04"s + "\xcc\xcc\xcc\xcc"s + u16(0xc02f) + "\x00"s +
+                       u16(static_cast<uint32_t>(exts.size())) + exts;
+    return record(handshake(2, body)) + "\x14\x03\x03\x00\x01\x01"s;
+}
+
+nlohmann::json run(const std::vector<std::string>& req, const std::vector<std::string>& resp,
+                   nlohmann::json* all = nullptr) {
+    Harness h;
+    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
+    protocols::register_tls(regs);
+    h.start();
+    TcpFlow f;
+    uint64_t t = T0;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    uint32_t coff = 0, soff = 0;
+    for (const std::string& piece : req) {
+        h.feed(f.cdata(coff, piece), t += 1000);
+        coff += static_cast<uint32_t>(piece.size());
+    }
+    for (const std::string& piece : resp) {
+        h.feed(f.sdata(soff, piece), t += 1000);
+        soff += static_cast<uint32_t>(piece.size());
+    }
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    EXPECT_NE(s, nullptr);
+    if (!s) return nullptr;
+    if (all) *all = s->json;
+    return s->at("tls");
+}
+
+TEST(Tls, ClientAndServerHello) {
+    nlohmann::json all;
+    nlohmann::json tls = run({client_hello()}, {server_hello()}, &all);
+    ASSERT_TRUE(tls.is_object());
+    EXPECT_EQ(tls["ja3string"], nlohmann::json({"771,49199-49200-156,0-43-13-10,29-23,"}));
+    EXPECT_EQ(tls["ja3"], nlohmann::json({"dace93cf139f3f47da84d54b7e3891d6"}));
+    EXPECT_EQ(tls["ja4"], nlohmann::json({"t12d030400_13bac7b83268_c91bed236abd"}));
+    EXPECT_EQ(tls["ja4_r"], nlohmann::json({"t12d030400_009c,c02f,c030_000a,000d,002b_0401,0501"}));
+    EXPECT_EQ(tls["version"], nlohmann::json({"TLSv1.2"}));
+    EXPECT_EQ(tls["cipher"], nlohmann::json({"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}));
+    EXPECT_EQ(tls["ja3sstring"], nlohmann::json({"771,49199,43"}));
+    EXPECT_EQ(tls["ja3s"], nlohmann::json({"0e3405775384b4a1a9d2222182e76972"}));
+    EXPECT_EQ(tls["dstSessionId"], nlohmann::json({"cccccccc"}));
+    EXPECT_FALSE(tls.contains("srcSessionId"));
+    EXPECT_EQ(all["http"]["host"], nlohmann::json({"example.org"}));
+    EXPECT_NE(std::find(all["protocol"].begin(), all["protocol"].end(), "tls"), all["protocol"].end());
+}
+
+TEST(Tls, SplitAtEveryByte) {
+    nlohmann::json whole = run({client_hello()}, {server_hello()});
+    ASSERT_TRUE(whole.is_object());
+    std::string ch = client_hello(), sh = server_hello();
+    // The classifier needs the record header and the handshake type in the first payload (6 bytes).
+    for (size_t i = 6; i < ch.size(); ++i)
+        EXPECT_EQ(run({ch.substr(0, i), ch.substr(i)}, {sh}), whole) << "client split at " << i;
+    // Every byte in its own segment after the first six.
+    std::vector<std::string> pieces{ch.substr(0, 6)};
+    for (size_t i = 6; i < ch.size(); ++i)
+        pieces.push_back(ch.substr(i, 1));
+    EXPECT_EQ(run(pieces, {sh}), whole);
+    for (size_t i = 1; i < sh.size(); ++i)
+        EXPECT_EQ(run({ch}, {sh.substr(0, i), sh.substr(i)}), whole) << "server split at " << i;
+}
+
+TEST(Tls, HandshakeAcrossRecords) {
+    // The ClientHello handshake message split over two records.
+    std::string ch = client_hello();
+    std::string hs = ch.substr(5);
+    std::string two = record(hs.substr(0, 20)) + record(hs.substr(20));
+    nlohmann::json tls = run({two}, {server_hello()});
+    ASSERT_TRUE(tls.is_object());
+    EXPECT_EQ(tls["ja3"], nlohmann::json({"dace93cf139f3f47da84d54b7e3891d6"}));
+}
+
+TEST(Tls, TruncatedAndMalformed) {
+    std::string ch = client_hello(), sh = server_hello();
+    // Every truncation of the ClientHello: no crash, no ja3 (the message never completes).
+    for (size_t i = 6; i < ch.size(); ++i) {
+        nlohmann::json tls = run({ch.substr(0, i)}, {});
+        EXPECT_TRUE(tls.is_null() || !tls.contains("ja3")) << i;
+    }
+    // A handshake message whose inner lengths overrun it: record complete, contents bad.
+    std::string body = u16(0x0303) + std::string(32, 'r') + "\x20"s;  // session id length past the end
+    nlohmann::json tls = run({record(handshake(1, body))}, {});
+    EXPECT_TRUE(tls.is_null() || !tls.contains("ja3"));
+    // Corrupt every byte in turn: never a crash.
+    for (size_t i = 5; i < ch.size(); ++i) {
+        std::string bad = ch;
+        bad[i] = static_cast<char>(bad[i] ^ 0xff);
+        run({bad}, {sh});
+    }
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

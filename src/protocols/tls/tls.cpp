@@ -74,6 +74,14 @@ struct Reader {
     }
 };
 
+/// Appends the 16-bit values of a list (ciphers, groups, signature algorithms), GREASE values skipped.
+void append_non_grease(Reader& list, std::vector<uint16_t>& out) {
+    while (list.left() >= 2) {
+        uint16_t v = static_cast<uint16_t>(list.u16());
+        if (!is_grease(v)) out.push_back(v);
+    }
+}
+
 std::string hex(const uint8_t* p, size_t n) {
     static const char* kDigits = "0123456789abcdef";
     std::string out;
@@ -254,10 +262,7 @@ void client_hello(State& st, Session& s, Reader m) {
     if (!m.ok || !cs.ok || (cs.n & 1)) return;
 
     std::vector<uint16_t> ciphers;
-    while (cs.left() >= 2) {
-        uint16_t c = static_cast<uint16_t>(cs.u16());
-        if (!is_grease(c)) ciphers.push_back(c);
-    }
+    append_non_grease(cs, ciphers);
 
     std::vector<uint16_t> exts, groups, points, sigalgs;
     std::string sni, alpn;
@@ -286,10 +291,7 @@ void client_hello(State& st, Session& s, Reader m) {
                 }
                 case 0x000a: {  // supported_groups
                     Reader list = e.sub(e.u16());
-                    while (list.left() >= 2) {
-                        uint16_t g = static_cast<uint16_t>(list.u16());
-                        if (!is_grease(g)) groups.push_back(g);
-                    }
+                    append_non_grease(list, groups);
                     break;
                 }
                 case 0x000b: {  // ec_point_formats
@@ -300,10 +302,7 @@ void client_hello(State& st, Session& s, Reader m) {
                 }
                 case 0x000d: {  // signature_algorithms
                     Reader list = e.sub(e.u16());
-                    while (list.left() >= 2) {
-                        uint16_t a = static_cast<uint16_t>(list.u16());
-                        if (!is_grease(a)) sigalgs.push_back(a);
-                    }
+                    append_non_grease(list, sigalgs);
                     break;
                 }
                 case 0x0010: {  // application_layer_protocol_negotiation

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "engine/capture.h"
 #include "protocols/protocols.h"
+#include "python/python_host.h"
 #include "store/ndjson/ndjson_writer.h"
 #include "store/queued_writer.h"
 #include "store/sqlite/sqlite_writer.h"
@@ -34,6 +35,9 @@ int run_capture(const CaptureArgs& a) {
     fields::FieldRegistry registry;
     classify::ClassifierRegistry classifiers;
     session::HookRegistry hooks;
+    protocols::Registries regs{registry, classifiers, hooks};
+    protocols::register_builtin_protocols(regs);
+    std::unique_ptr<python::Host> py;  // outlives the engine: sessions release Python state on free
     try {
         config::Config cfg = a.configFile.empty() ? config::Config() : config::Config::load(a.configFile);
         for (const auto& o : a.overrides)
@@ -44,6 +48,8 @@ int run_capture(const CaptureArgs& a) {
         settings.record.tags = a.tags;
         settings.record.node = !a.node.empty() ? a.node : cfg.get_string("nodeName", "flowdex");
         inputs = engine::expand_inputs(a.files, a.dirs, a.recursive, a.interfaces);
+        // Scripts run before any output is opened: one that fails to load ends the run here.
+        py = python::Host::start(python::Options::from_config(cfg, a.parsers).scripts(), regs);
 
         auto tee = std::make_unique<store::TeeWriter>();
         if (!a.noDb) tee->add(std::make_unique<store::SqliteWriter>(a.db));
@@ -59,9 +65,8 @@ int run_capture(const CaptureArgs& a) {
 
     engine::CaptureSummary summary;
     try {
-        protocols::Registries regs{registry, classifiers, hooks};
-        protocols::register_builtin_protocols(regs);
         engine::CaptureEngine eng(settings, registry, classifiers, hooks, writer.get());
+        if (py) py->install(eng.decoder());
         registry.freeze();
         classifiers.freeze();
         if (writer) writer->define_fields(registry);
@@ -78,6 +83,7 @@ int run_capture(const CaptureArgs& a) {
         return kExitInputFailed;
     }
     std::cerr << engine::format_summary(summary) << "\n";
+    if (py && py->errors()) std::cerr << py->error_summary() << "\n";
     return summary.failed() ? kExitInputFailed : kExitOk;
 }
 

@@ -30,6 +30,7 @@ struct CaptureArgs {
     bool noDb = false;                    ///< --no-db
     std::string json;                     ///< --json PATH|-
     bool quiet = false;                   ///< -q
+    std::vector<std::string> parsers;     ///< --parsers DIR: Python scripts, before parsersDir
 };
 void add_capture_command(CLI::App& app, CaptureArgs& args);
 int run_capture(const CaptureArgs& args);
@@ -39,6 +40,7 @@ struct FieldsArgs {
     bool json = false;
     std::string configFile;
     std::vector<std::string> overrides;
+    std::vector<std::string> parsers;  ///< --parsers DIR (scripts' fields are listed too)
 };
 void add_fields_command(CLI::App& app, FieldsArgs& args);
 int run_fields(const FieldsArgs& args);

@@ -2,7 +2,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "config/config.h"
 #include "fields/field_registry.h"
+#include "protocols/protocols.h"
+#include "python/python_host.h"
+#include "session/hooks.h"
 
 namespace flowdex::cli {
 namespace {
@@ -37,6 +41,21 @@ const char* kind_name(fields::FieldKind k) {
 
 int run_fields(const FieldsArgs& a) {
     fields::FieldRegistry registry;
+    classify::ClassifierRegistry classifiers;
+    session::HookRegistry hooks;
+    protocols::Registries regs{registry, classifiers, hooks};
+    protocols::register_builtin_protocols(regs);
+    std::unique_ptr<python::Host> py;  // scripts define their fields at start-up
+    try {
+        config::Config cfg = a.configFile.empty() ? config::Config() : config::Config::load(a.configFile);
+        for (const auto& o : a.overrides)
+            cfg.set_override(o);
+        py = python::Host::start(python::Options::from_config(cfg, a.parsers).scripts(), regs);
+    } catch (const std::exception& e) {
+        std::cerr << "flowdex: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    registry.freeze();
     if (a.json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& d : registry.all())
@@ -45,7 +64,8 @@ int run_fields(const FieldsArgs& a) {
                            {"kind", kind_name(d.kind)},
                            {"friendly", d.friendly},
                            {"help", d.help},
-                           {"group", d.group}});
+                           {"group", d.group},
+                           {"count", (d.flags & fields::kFlagCount) != 0}});
         std::cout << out.dump(1) << "\n";
         return kExitOk;
     }

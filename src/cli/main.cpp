@@ -27,6 +27,7 @@ void add_capture_command(CLI::App& app, CaptureArgs& a) {
     c->add_flag("--no-db", a.noDb, "Do not write the SQLite store");
     c->add_option("--json", a.json, "Also write NDJSON records to PATH (- for standard output)");
     c->add_flag("-q,--quiet", a.quiet, "No progress line");
+    c->add_option("--parsers", a.parsers, "Folder of Python parser scripts, searched before parsersDir (repeatable)");
 }
 
 void add_fields_command(CLI::App& app, FieldsArgs& a) {
@@ -34,6 +35,7 @@ void add_fields_command(CLI::App& app, FieldsArgs& a) {
     c->add_flag("--json", a.json, "Print a JSON array");
     c->add_option("-c,--config", a.configFile, "INI config file");
     c->add_option("-o,--option", a.overrides, "Override a config key: key=value (repeatable)");
+    c->add_option("--parsers", a.parsers, "Folder of Python parser scripts whose fields to list (repeatable)");
 }
 
 void add_files_command(CLI::App& app, FilesArgs& a) {

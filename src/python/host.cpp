@@ -339,6 +339,9 @@ PyObject* make_view(const uint8_t* data, uint32_t len) {
 void release_view(PyObject* view) {
     // The view itself is released the documented way; marking its managed buffer released also
     // blocks every slice made from it (CPython checks that flag on each access: ValueError).
+    // The callback's pending exception (if any) is kept for report_error.
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
     auto* mbuf = reinterpret_cast<PyMemoryViewObject*>(view)->mbuf;
     Py_INCREF(mbuf);
     PyObject* r = PyObject_CallMethod(view, "release", nullptr);
@@ -348,6 +351,7 @@ void release_view(PyObject* view) {
         PyErr_Clear();  // a buffer export still open: the flag below blocks new access
     mbuf->flags |= _Py_MANAGED_BUFFER_RELEASED;
     Py_DECREF(mbuf);
+    PyErr_Restore(type, value, tb);
 }
 
 PyObject* session_handle(session::Session& s) {

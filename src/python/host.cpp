@@ -43,18 +43,30 @@ struct CallScope {
     }
 };
 
-void free_session_state(void*, session::Session& s) {
-    if (!s.pluginState) return;
-    Gil gil;
-    auto* st = static_cast<SessionState*>(s.pluginState);
-    s.pluginState = nullptr;
+void free_state_now(SessionState* st) {
     State::Slot& slot = g->slots[st->slot];
     slot.s = nullptr;
+    slot.table = nullptr;
+    slot.st = nullptr;
     ++slot.gen;
     g->freeSlots.push_back(st->slot);
     Py_XDECREF(st->handle);
     Py_XDECREF(st->attrs);
     delete st;
+}
+
+void free_session_state(void*, session::Session& s) {
+    auto* st = static_cast<SessionState*>(s.pluginState);
+    if (!st) return;
+    s.pluginState = nullptr;
+    if (tlsDepth == 0 && !st->attrs) {
+        std::lock_guard lk(g->pendingMu);
+        g->pending.push_back(st);
+        g->havePending.store(true, std::memory_order_release);
+        return;
+    }
+    Gil gil;  // attributes are dropped now, so their destructors run when the session goes
+    free_state_now(st);
 }
 
 void run_save_list(const std::vector<Callback*>& list, session::Session& s, bool final) {
@@ -277,6 +289,18 @@ Gil::Gil() {
         PyGILState_Ensure();  // first callback on this thread: its thread state lives for the run
         tlsTs = PyThreadState_Get();
     }
+    if (g->havePending.load(std::memory_order_acquire)) drain_pending();
+}
+
+void drain_pending() {
+    std::vector<SessionState*> done;
+    {
+        std::lock_guard lk(g->pendingMu);
+        done.swap(g->pending);
+        g->havePending.store(false, std::memory_order_release);
+    }
+    for (SessionState* st : done)
+        free_state_now(st);
 }
 
 Gil::~Gil() {
@@ -339,10 +363,12 @@ PyObject* make_view(const uint8_t* data, uint32_t len) {
 void release_view(PyObject* view) {
     // The view itself is released the documented way; marking its managed buffer released also
     // blocks every slice made from it (CPython checks that flag on each access: ValueError).
+    auto* mv = reinterpret_cast<PyMemoryViewObject*>(view);
+    if (Py_REFCNT(view) == 1 && Py_REFCNT(mv->mbuf) == 1) return;  // nothing kept it: freed with the view
     // The callback's pending exception (if any) is kept for report_error.
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
-    auto* mbuf = reinterpret_cast<PyMemoryViewObject*>(view)->mbuf;
+    auto* mbuf = mv->mbuf;
     Py_INCREF(mbuf);
     PyObject* r = PyObject_CallMethod(view, "release", nullptr);
     if (r)
@@ -366,11 +392,13 @@ PyObject* session_handle(session::Session& s) {
             g->slots.emplace_back();
         }
         g->slots[slot].s = &s;
+        g->slots[slot].table = s.table;
         uint64_t h = (static_cast<uint64_t>(g->slots[slot].gen) << 32) | slot;
         PyObject* obj = PyLong_FromUnsignedLongLong(h);
         if (!obj) return nullptr;
         st = new SessionState{slot, obj, nullptr};
         s.pluginState = st;
+        g->slots[slot].st = st;
     }
     return st->handle;
 }
@@ -391,7 +419,7 @@ session::Session* session_from(PyObject* handle) {
         return nullptr;
     }
     session::Session* s = g->slots[slot].s;
-    if (!tlsTable || s->table != tlsTable) {
+    if (!tlsTable || g->slots[slot].table != tlsTable) {
         PyErr_SetString(PyExc_ValueError, "session handle used outside a callback of its packet thread");
         return nullptr;
     }
@@ -580,15 +608,10 @@ Host::~Host() {
         tlsDepth = 0;
         PyEval_RestoreThread(g->mainTs);
     }
-    // Attributes of sessions the engine never released (an engine that stopped on an error).
-    for (State::Slot& sl : g->slots) {
-        if (!sl.s || !sl.s->pluginState) continue;
-        auto* st = static_cast<SessionState*>(sl.s->pluginState);
-        Py_XDECREF(st->handle);
-        Py_XDECREF(st->attrs);
-        delete st;
-        sl.s->pluginState = nullptr;
-    }
+    drain_pending();
+    // States of sessions the engine never released (it stopped on an error; the sessions are gone).
+    for (State::Slot& sl : g->slots)
+        if (sl.st) free_state_now(sl.st);
     for (auto& cb : g->callbacks)
         Py_CLEAR(cb->fn);
     Py_FinalizeEx();

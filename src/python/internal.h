@@ -5,10 +5,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -98,6 +100,8 @@ struct State {
 
     struct Slot {
         session::Session* s = nullptr;
+        const void* table = nullptr;  ///< owning FlowTable (compared without touching the session)
+        SessionState* st = nullptr;
         uint32_t gen = 1;
     };
     std::vector<Slot> slots;
@@ -109,7 +113,17 @@ struct State {
     std::vector<std::pair<int, uint8_t>> computedByPos;  ///< (Computed, tcp flag) by field position
 
     PyThreadState* mainTs = nullptr;
+
+    /// Session states freed by a thread that did not hold the GIL and had no attributes to drop:
+    /// their slots are invalidated at the next GIL acquisition (before any Python code runs), so
+    /// a session free costs no GIL hand-over in the common case.
+    std::mutex pendingMu;
+    std::vector<SessionState*> pending;
+    std::atomic<bool> havePending{false};
 };
+
+/// Invalidates and frees the deferred session states (GIL held).
+void drain_pending();
 
 extern State* g;
 

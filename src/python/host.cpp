@@ -73,6 +73,7 @@ void run_save_list(const std::vector<Callback*>& list, session::Session& s, bool
     Gil gil;
     PyObject* h = session_handle(s);
     if (!h) return;
+    Py_INCREF(h);  // a callback may end the session (decref) while the others still need the handle
     PyObject* fin = PyLong_FromLong(final ? 1 : 0);
     for (Callback* cb : list) {
         CallScope scope(cb->script, s.table);
@@ -84,6 +85,7 @@ void run_save_list(const std::vector<Callback*>& list, session::Session& s, bool
             Py_DECREF(r);
     }
     Py_DECREF(fin);
+    Py_DECREF(h);
 }
 
 void pre_save_hook(void*, session::Session& s, bool final) {
@@ -234,6 +236,10 @@ const char* version() {
 Options Options::from_config(const config::Config& cfg, const std::vector<std::string>& extra) {
     Options o;
     o.disabled = cfg.get_bool("disablePython", false);
+    for (const std::string& d : extra) {
+        std::error_code ec;
+        if (!fs::is_directory(d, ec)) throw LoadError("--parsers " + d + ": not a directory");
+    }
     o.parsersDirs = extra;
     std::vector<std::string> dirs =
         cfg.has("parsersDir") ? cfg.get_list("parsersDir")
@@ -469,6 +475,7 @@ void classify_cb(void* ctx, session::Session& s, const uint8_t* data, uint32_t l
     Gil gil;
     CallScope scope(cb->script, s.table);
     PyObject* h = session_handle(s);
+    Py_XINCREF(h);
     PyObject* view = h ? make_view(data, len) : nullptr;
     PyObject* lenO = PyLong_FromUnsignedLong(len);
     PyObject* whichO = PyLong_FromLong(which);
@@ -481,6 +488,7 @@ void classify_cb(void* ctx, session::Session& s, const uint8_t* data, uint32_t l
     Py_XDECREF(view);
     Py_XDECREF(lenO);
     Py_XDECREF(whichO);
+    Py_XDECREF(h);
     if (!r)
         report_error(*cb);
     else
@@ -498,6 +506,7 @@ int parser_cb(void* ctx, session::Session& s, const uint8_t* data, uint32_t len,
     Gil gil;
     CallScope scope(pc->script, s.table);
     PyObject* h = session_handle(s);
+    Py_XINCREF(h);
     PyObject* view = h ? make_view(data, len) : nullptr;
     PyObject* lenO = PyLong_FromUnsignedLong(len);
     PyObject* whichO = PyLong_FromLong(which);
@@ -510,6 +519,7 @@ int parser_cb(void* ctx, session::Session& s, const uint8_t* data, uint32_t len,
     Py_XDECREF(view);
     Py_XDECREF(lenO);
     Py_XDECREF(whichO);
+    Py_XDECREF(h);
     if (!r) {
         report_error(pc->fn, pc->script, "parser");
         return -1;  // unregistered for this session only

@@ -40,7 +40,8 @@ struct Options {
     std::vector<std::string> pluginsDirs;  ///< where `plugins` entries are looked up
 
     /// Reads disablePython, parsersDir (default `<prefix>/parsers;./parsers`), plugins and
-    /// pluginsDir (default `<prefix>/plugins`). `extraParsersDirs` (--parsers) come first.
+    /// pluginsDir (default `<prefix>/plugins`). `extraParsersDirs` (--parsers) come first and must
+    /// exist (LoadError otherwise); missing parsersDir folders are skipped.
     static Options from_config(const config::Config& cfg, const std::vector<std::string>& extraParsersDirs);
     /// The scripts to run, in order: every *.py of each parsers directory (sorted, hidden files
     /// skipped, a name seen in an earlier directory skipped), then the .py plugins. Throws

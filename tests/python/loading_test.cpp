@@ -43,6 +43,10 @@ TEST(PythonLoading, ParsersDirPluginsAndOrder) {
     ASSERT_EQ(off.exitCode, 0) << off.describe();
     EXPECT_EQ(off.out, "");
 
+    Result noDir = with({"--parsers", d.file("typo")});
+    EXPECT_EQ(noDir.exitCode, 2) << noDir.describe();
+    EXPECT_NE(noDir.err.find("typo: not a directory"), std::string::npos) << noDir.err;
+
     Result missing = with({"-o", "plugins=nope.py", "-o", "pluginsDir=" + d.file("plug")});
     EXPECT_EQ(missing.exitCode, 2) << missing.describe();
     EXPECT_NE(missing.err.find("nope.py"), std::string::npos) << missing.err;

@@ -66,7 +66,10 @@ int run_capture(const CaptureArgs& a) {
     engine::CaptureSummary summary;
     try {
         engine::CaptureEngine eng(settings, registry, classifiers, hooks, writer.get());
-        if (py) py->install(eng.decoder());
+        if (py) {
+            py->install(eng.decoder());
+            py->hold_gil_between_callbacks(settings.packetThreads <= 1);
+        }
         registry.freeze();
         classifiers.freeze();
         if (writer) writer->define_fields(registry);

@@ -19,6 +19,7 @@ namespace {
 
 thread_local PyThreadState* tlsTs = nullptr;
 thread_local int tlsDepth = 0;
+thread_local bool tlsHolding = false;  ///< this thread kept the GIL after its last callback
 thread_local int tlsScript = -1;
 thread_local const void* tlsTable = nullptr;
 thread_local std::vector<PacketFrame> tlsFrames;
@@ -59,7 +60,7 @@ void free_session_state(void*, session::Session& s) {
     auto* st = static_cast<SessionState*>(s.pluginState);
     if (!st) return;
     s.pluginState = nullptr;
-    if (tlsDepth == 0 && !st->attrs) {
+    if (tlsDepth == 0 && !tlsHolding && !st->attrs) {
         std::lock_guard lk(g->pendingMu);
         g->pending.push_back(st);
         g->havePending.store(true, std::memory_order_release);
@@ -289,7 +290,9 @@ std::vector<std::string> Options::scripts() const {
 
 Gil::Gil() {
     if (tlsDepth++ > 0) return;
-    if (tlsTs) {
+    if (tlsHolding) {
+        // still ours since the last callback
+    } else if (tlsTs) {
         PyEval_RestoreThread(tlsTs);
     } else {
         PyGILState_Ensure();  // first callback on this thread: its thread state lives for the run
@@ -310,7 +313,18 @@ void drain_pending() {
 }
 
 Gil::~Gil() {
-    if (--tlsDepth == 0) tlsTs = PyEval_SaveThread();
+    if (--tlsDepth > 0) return;
+    // With one packet thread the main thread is the only engine thread that runs callbacks: it
+    // keeps the GIL between them unless a Python thread (started by a script) needs it.
+    if (g->holdGil && tlsTs == g->mainTs) {
+        PyThreadState* head = PyInterpreterState_ThreadHead(PyThreadState_GetInterpreter(tlsTs));
+        if (head && !PyThreadState_Next(head)) {
+            tlsHolding = true;
+            return;
+        }
+    }
+    tlsHolding = false;
+    tlsTs = PyEval_SaveThread();
 }
 
 int current_script() {
@@ -613,11 +627,10 @@ std::unique_ptr<Host> Host::start(const std::vector<std::string>& scripts, proto
 
 Host::~Host() {
     if (!g) return;
-    if (g->mainTs) {
-        tlsTs = nullptr;
-        tlsDepth = 0;
-        PyEval_RestoreThread(g->mainTs);
-    }
+    if (g->mainTs && !tlsHolding) PyEval_RestoreThread(g->mainTs);
+    tlsTs = nullptr;
+    tlsDepth = 0;
+    tlsHolding = false;
     drain_pending();
     // States of sessions the engine never released (it stopped on an error; the sessions are gone).
     for (State::Slot& sl : g->slots)
@@ -626,6 +639,10 @@ Host::~Host() {
         Py_CLEAR(cb->fn);
     Py_FinalizeEx();
     drop_state();
+}
+
+void Host::hold_gil_between_callbacks(bool on) {
+    g->holdGil = on;
 }
 
 void Host::install(decode::Decoder& d) {

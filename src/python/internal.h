@@ -113,6 +113,7 @@ struct State {
     std::vector<std::pair<int, uint8_t>> computedByPos;  ///< (Computed, tcp flag) by field position
 
     PyThreadState* mainTs = nullptr;
+    bool holdGil = false;  ///< Host::hold_gil_between_callbacks
 
     /// Session states freed by a thread that did not hold the GIL and had no attributes to drop:
     /// their slots are invalidated at the next GIL acquisition (before any Python code runs), so

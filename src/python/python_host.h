@@ -68,6 +68,10 @@ class Host {
     /// Puts the ethernet/IP callbacks the scripts set into `d` (replacing built-in handlers, with
     /// a log line on standard error each time one is replaced).
     void install(decode::Decoder& d);
+    /// With one packet thread every callback runs on the thread that started the Host: it may then
+    /// keep the GIL between callbacks (released whenever a script's own Python thread exists).
+    /// Only valid when no other engine thread runs callbacks (packetThreads=1).
+    void hold_gil_between_callbacks(bool on);
     /// Callback errors per script, one line each ("python: NAME: N callback errors"); empty when none.
     std::string error_summary() const;
     /// Total callback errors so far.

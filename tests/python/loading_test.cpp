@@ -63,6 +63,35 @@ TEST(PythonLoading, EachScriptHasItsOwnGlobals) {
     EXPECT_EQ(e2e::split_lines(r.out), (std::vector<std::string>{"b sees b", "cb of a"}));
 }
 
+TEST(PythonLoading, AScriptsOwnPythonThreadRunsAndTheCaptureEnds) {
+    // One packet thread keeps the GIL between callbacks only while no other Python thread exists.
+    for (const char* threads : {"packetThreads=1", "packetThreads=2"}) {
+        ScriptRun run = run_script(R"(import arkime, atexit, queue, threading
+q = queue.Queue()
+seen = []
+def worker():
+    while True:
+        item = q.get()
+        if item is None:
+            break
+        seen.append(item)
+t = threading.Thread(target=worker, daemon=True)
+t.start()
+def classify(session, b, n, which):
+    q.put(n)
+def done():
+    q.put(None)
+    t.join()
+    print("SEEN", sorted(seen))
+atexit.register(done)
+arkime.register_tcp_classifier("all", 0, b"", classify)
+)",
+                                   {"tcp_udp"}, {"-o", threads});
+        EXPECT_CLEAN(run);
+        EXPECT_EQ(run.lines, (std::vector<std::string>{"SEEN [4, 8, 11]"})) << threads;
+    }
+}
+
 TEST(PythonLoading, TwoPacketThreadsGiveTheSameCallbacksAndRecords) {
     const std::string text = R"(import arkime, arkime_session as s, arkime_packet as p
 import sys

@@ -7,7 +7,7 @@ Deterministic: fixed addresses, ports, sequence numbers and times.
 import os
 import sys
 
-from scapy.all import IP, TCP, UDP, Ether, Raw, wrpcap
+from scapy.all import IP, TCP, UDP, Ether, IPv6, Raw, wrpcap
 from scapy.layers.sctp import SCTP, SCTPChunkData
 
 T0 = 1700000000.0
@@ -85,10 +85,19 @@ def wrapped():
     return stamp(pkts)
 
 
+def v6():
+    """UDP over IPv6: 2001:db8::1:5353 -> 2001:db8::2:53, Q6 / R6xx."""
+    pkts = [
+        Ether(src=MAC_A, dst=MAC_B) / IPv6(src="2001:db8::1", dst="2001:db8::2") / UDP(sport=5353, dport=53) / Raw(b"Q6"),
+        Ether(src=MAC_B, dst=MAC_A) / IPv6(src="2001:db8::2", dst="2001:db8::1") / UDP(sport=53, dport=5353) / Raw(b"R6xx"),
+    ]
+    return stamp(pkts)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "captures")
     os.makedirs(out, exist_ok=True)
-    for name, pkts in (("tcp_udp", tcp_udp()), ("sctp", sctp()), ("wrapped", wrapped())):
+    for name, pkts in (("tcp_udp", tcp_udp()), ("sctp", sctp()), ("wrapped", wrapped()), ("v6", v6())):
         wrpcap(os.path.join(out, name + ".pcap"), pkts)
 
 

@@ -95,6 +95,19 @@ arkime.register_save(save)
     EXPECT_EQ(warnings, 1u) << run.r.err;
 }
 
+TEST(PythonSession, GetIpv6Addresses) {
+    ScriptRun run = run_script(R"(import arkime, arkime_session as s
+def classify(session, b, n, which):
+    print(which, s.get(session, "ip.src"), s.get(session, "ip.dst"), s.get(session, "ip.dst:port"),
+          s.get(session, "port.src"), s.get(session, "databytes.src"), s.get(session, "communityId") is not None)
+arkime.register_udp_classifier("all", 0, b"", classify)
+)",
+                               {"v6"});
+    EXPECT_CLEAN(run);
+    EXPECT_EQ(run.lines, (std::vector<std::string>{"0 2001:db8::1 2001:db8::2 2001:db8::2.53 5353 2 True",
+                                                   "1 2001:db8::1 2001:db8::2 2001:db8::2.53 5353 2 True"}));
+}
+
 TEST(PythonSession, AddValuesTagsProtocolsAndTypeErrors) {
     ScriptRun run = run_script(R"(import arkime, arkime_session as s
 num = arkime.field_define("test.num", "kind:integer;db:test.num")

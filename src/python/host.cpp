@@ -391,10 +391,20 @@ void release_view(PyObject* view) {
     auto* mbuf = mv->mbuf;
     Py_INCREF(mbuf);
     PyObject* r = PyObject_CallMethod(view, "release", nullptr);
-    if (r)
+    if (r) {
         Py_DECREF(r);
-    else
-        PyErr_Clear();  // a buffer export still open: the flag below blocks new access
+    } else {
+        // A C-level consumer (struct.iter_unpack, numpy.frombuffer, ...) still holds a raw buffer
+        // of the view: the flag below blocks every Python-level access, but not that pointer.
+        PyErr_Clear();
+        static bool warned = false;
+        if (!warned) {
+            warned = true;
+            std::fprintf(stderr,
+                         "flowdex: python: a script keeps a raw buffer of packetBytes after its callback; copy the "
+                         "bytes (bytes(view)) before keeping them\n");
+        }
+    }
     mbuf->flags |= _Py_MANAGED_BUFFER_RELEASED;
     Py_DECREF(mbuf);
     PyErr_Restore(type, value, tb);

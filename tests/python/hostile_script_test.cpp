@@ -114,6 +114,18 @@ p.set_ip_cb(253, ipcb)
     EXPECT_NE(run.r.err.find("callback errors"), std::string::npos) << run.r.err;
 }
 
+TEST(PythonHostile, ARawBufferKeptPastTheCallbackIsReported) {
+    ScriptRun run = run_script(R"(import arkime, struct
+kept = []
+def classify(session, b, n, which):
+    kept.append(struct.iter_unpack("B", b))
+arkime.register_tcp_classifier("all", 0, b"", classify)
+)",
+                               {"tcp_udp"});
+    EXPECT_CLEAN(run);
+    EXPECT_NE(run.r.err.find("keeps a raw buffer of packetBytes"), std::string::npos) << run.r.err;
+}
+
 TEST(PythonHostile, EthernetCallbackRecursingIntoItself) {
     ScriptRun run = run_script(R"(import arkime_packet as p
 depth = [0, 0]

@@ -50,7 +50,7 @@ int run_fields(const FieldsArgs& a) {
         config::Config cfg = a.configFile.empty() ? config::Config() : config::Config::load(a.configFile);
         for (const auto& o : a.overrides)
             cfg.set_override(o);
-        py = python::Host::start(python::Options::from_config(cfg, a.parsers).scripts(), regs);
+        py = python::Host::start(python::Options::from_config(cfg, a.parsers).scripts(), regs, true);
     } catch (const std::exception& e) {
         std::cerr << "flowdex: " << e.what() << "\n";
         return kExitUsage;

@@ -583,7 +583,8 @@ session::ParserEntry make_parser_entry(PyObject* fn) {
 
 // ---------------------------------------------------------------- Host
 
-std::unique_ptr<Host> Host::start(const std::vector<std::string>& scripts, protocols::Registries& regs) {
+std::unique_ptr<Host> Host::start(const std::vector<std::string>& scripts, protocols::Registries& regs,
+                                  bool printToStderr) {
     if (scripts.empty()) return nullptr;
     if (g) throw std::logic_error("python: only one Host per process");
     g = new State();
@@ -617,6 +618,10 @@ std::unique_ptr<Host> Host::start(const std::vector<std::string>& scripts, proto
             PyErr_Print();
             throw LoadError(std::string("python: cannot create module ") + m);
         }
+    }
+    if (printToStderr) {
+        PyObject* err = PySys_GetObject("stderr");  // borrowed
+        if (err) PySys_SetObject("stdout", err);
     }
     for (size_t i = 0; i < scripts.size(); ++i)
         run_script(static_cast<int>(i));  // throws LoadError; ~Host finalizes

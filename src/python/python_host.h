@@ -60,7 +60,10 @@ class Host {
     /// Starts the interpreter and runs `scripts` (each as `__main__`, in its own globals), which
     /// register into `regs`. Returns nullptr when `scripts` is empty (no interpreter is started).
     /// Throws LoadError when a script fails, and std::logic_error if a Host already exists.
-    static std::unique_ptr<Host> start(const std::vector<std::string>& scripts, protocols::Registries& regs);
+    /// `printToStderr` sends the scripts' standard output to standard error (`flowdex fields`,
+    /// whose standard output is the field list).
+    static std::unique_ptr<Host> start(const std::vector<std::string>& scripts, protocols::Registries& regs,
+                                       bool printToStderr = false);
     ~Host();
     Host(const Host&) = delete;
     Host& operator=(const Host&) = delete;

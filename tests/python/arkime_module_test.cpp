@@ -214,6 +214,7 @@ TEST(PythonArkime, ScriptFieldsInSqliteAndFieldsCommand) {
     std::filesystem::create_directories(dir.path() / "p");
     e2e::write_file(dir.file("p/f.py"), R"(import arkime, arkime_session as s
 pos = arkime.field_define("myproto.user", "kind:termfield;db:myproto.user;friendly:My User;help:Who logged in;count:true")
+print("loaded")
 arkime.register_tcp_classifier("u", 0, b"HELLO", lambda se, b, n, w: s.add_string(se, pos, "alice"))
 )");
     Result cap =
@@ -236,6 +237,7 @@ arkime.register_tcp_classifier("u", 0, b"HELLO", lambda se, b, n, w: s.add_strin
     EXPECT_NE(text.out.find("ip.src\tsource.ip\tip\t"), std::string::npos);  // built-ins still there
     Result json = e2e::flowdex({"fields", "--json", "--parsers", dir.file("p")});
     ASSERT_EQ(json.exitCode, 0) << json.describe();
+    EXPECT_NE(json.err.find("loaded"), std::string::npos);  // a script's print goes to stderr here
     bool found = false;
     for (const auto& f : nlohmann::json::parse(json.out))
         if (f["expression"] == "myproto.user")

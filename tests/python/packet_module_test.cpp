@@ -68,6 +68,32 @@ p.set_ip_cb(253, ipcb)
     EXPECT_EQ((*udp)["source"]["packets"], 2);
 }
 
+TEST(PythonPacket, ArkimeCorpusPacketCallbackCapture) {
+    // Arkime's python-packet-cb.pcap: IPv4 right after the private ethertype 0x88b5. Without a
+    // script it is one unknown-ether session; with the callback it is a UDP session.
+    std::string pcap = (e2e::kCorpusDir / "python-packet-cb.pcap").string();
+    if (!std::filesystem::exists(pcap)) GTEST_SKIP() << "no Arkime corpus";
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "p");
+    e2e::write_file(dir.file("p/cb.py"), R"(import arkime_packet
+def cb(batch, packet, b, n):
+    return arkime_packet.run_ethernet_cb(batch, packet, b, 0x0800, "python-packet-cb")
+arkime_packet.set_ethernet_cb(0x88b5, cb)
+)");
+    Result with = e2e::flowdex({"capture", "-q", "--no-db", "--json", "-", "-r", pcap, "--parsers", dir.file("p")});
+    ASSERT_EQ(with.exitCode, 0) << with.describe();
+    auto lines = e2e::split_lines(with.out);
+    ASSERT_EQ(lines.size(), 1u) << with.out;
+    auto r = nlohmann::json::parse(lines[0]);
+    EXPECT_EQ(r["protocol"], nlohmann::json::array({"udp"}));
+    EXPECT_EQ(r["source"]["ip"], "10.0.0.1");
+    EXPECT_EQ(r["source"]["port"], 12345);
+    EXPECT_EQ(r["network"]["packets"], 4);
+    Result without = e2e::flowdex({"capture", "-q", "--no-db", "--json", "-", "-r", pcap});
+    ASSERT_EQ(without.exitCode, 0) << without.describe();
+    EXPECT_NE(without.out.find("unknown-ether"), std::string::npos);
+}
+
 TEST(PythonPacket, ReplacingABuiltInHandlerIsLogged) {
     ScriptRun run = run_script(R"(import arkime_packet as p
 def v4(batch, packet, b, n):

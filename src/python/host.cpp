@@ -112,8 +112,7 @@ PacketRC packet_cb(decode::Decoder& d, Packet& p, const uint8_t* data, uint32_t 
         PyObject* args[] = {batchH, packetH, view, lenO};
         r = PyObject_Vectorcall(cb->fn, args, 4, nullptr);
     }
-    if (view) release_view(view);
-    Py_XDECREF(view);
+    if (view) finish_view(view);
     Py_XDECREF(batchH);
     Py_XDECREF(packetH);
     Py_XDECREF(lenO);
@@ -374,18 +373,49 @@ void report_error(PyObject* fn, int script, const char* kind) {
 
 // ---------------------------------------------------------------- buffers and handles
 
+namespace {
+const char kEmptyView[1] = {0};
+/// One idle view per thread, reused when the last callback's view was not kept by the script.
+thread_local PyObject* tlsSpareView = nullptr;
+
+/// Points an unshared view (and its managed buffer) at other bytes.
+void point_view(PyObject* view, const char* p, Py_ssize_t len) {
+    auto* mv = reinterpret_cast<PyMemoryViewObject*>(view);
+    mv->mbuf->master.buf = const_cast<char*>(p);
+    mv->mbuf->master.len = len;
+    mv->view.buf = const_cast<char*>(p);
+    mv->view.len = len;
+    mv->view.shape[0] = len;
+    mv->hash = -1;
+}
+}  // namespace
+
 PyObject* make_view(const uint8_t* data, uint32_t len) {
-    static const char kEmpty[1] = {0};
-    const char* p = data ? reinterpret_cast<const char*>(data) : kEmpty;
+    const char* p = data ? reinterpret_cast<const char*>(data) : kEmptyView;
+    if (PyObject* v = tlsSpareView) {
+        tlsSpareView = nullptr;
+        point_view(v, p, static_cast<Py_ssize_t>(len));
+        return v;
+    }
     return PyMemoryView_FromMemory(const_cast<char*>(p), static_cast<Py_ssize_t>(len), PyBUF_READ);
 }
 
-void release_view(PyObject* view) {
-    // The view itself is released the documented way; marking its managed buffer released also
-    // blocks every slice made from it (CPython checks that flag on each access: ValueError).
+void finish_view(PyObject* view) {
     auto* mv = reinterpret_cast<PyMemoryViewObject*>(view);
-    if (Py_REFCNT(view) == 1 && Py_REFCNT(mv->mbuf) == 1) return;  // nothing kept it: freed with the view
-    // The callback's pending exception (if any) is kept for report_error.
+    if (Py_REFCNT(view) == 1 && Py_REFCNT(mv->mbuf) == 1 && mv->exports == 0 && !mv->weakreflist &&
+        !(mv->flags & _Py_MEMORYVIEW_RELEASED)) {
+        // Nothing kept it: it points at nothing while idle and serves the next callback.
+        point_view(view, kEmptyView, 0);
+        if (!tlsSpareView) {
+            tlsSpareView = view;
+            return;
+        }
+        Py_DECREF(view);
+        return;
+    }
+    // Kept by the script: the view is released the documented way; marking its managed buffer
+    // released also blocks every slice made from it (CPython checks that flag on each access:
+    // ValueError). The callback's pending exception (if any) is kept for report_error.
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     auto* mbuf = mv->mbuf;
@@ -407,7 +437,12 @@ void release_view(PyObject* view) {
     }
     mbuf->flags |= _Py_MANAGED_BUFFER_RELEASED;
     Py_DECREF(mbuf);
+    Py_DECREF(view);
     PyErr_Restore(type, value, tb);
+}
+
+void drop_spare_view() {
+    Py_CLEAR(tlsSpareView);
 }
 
 PyObject* session_handle(session::Session& s) {
@@ -508,8 +543,7 @@ void classify_cb(void* ctx, session::Session& s, const uint8_t* data, uint32_t l
         PyObject* args[] = {h, view, lenO, whichO};
         r = PyObject_Vectorcall(cb->fn, args, 4, nullptr);
     }
-    if (view) release_view(view);
-    Py_XDECREF(view);
+    if (view) finish_view(view);
     Py_XDECREF(lenO);
     Py_XDECREF(whichO);
     Py_XDECREF(h);
@@ -539,8 +573,7 @@ int parser_cb(void* ctx, session::Session& s, const uint8_t* data, uint32_t len,
         PyObject* args[] = {h, view, lenO, whichO};
         r = PyObject_Vectorcall(pc->fn, args, 4, nullptr);
     }
-    if (view) release_view(view);
-    Py_XDECREF(view);
+    if (view) finish_view(view);
     Py_XDECREF(lenO);
     Py_XDECREF(whichO);
     Py_XDECREF(h);
@@ -647,6 +680,7 @@ Host::~Host() {
     tlsDepth = 0;
     tlsHolding = false;
     drain_pending();
+    drop_spare_view();
     // States of sessions the engine never released (it stopped on an error; the sessions are gone).
     for (State::Slot& sl : g->slots)
         if (sl.st) free_state_now(sl.st);

@@ -148,10 +148,13 @@ void set_current_table(const void* t);
 void report_error(const Callback& cb);
 void report_error(PyObject* fn, int script, const char* kind);
 
-/// A read-only memoryview over [data, data+len) and its release (any view or slice of it kept by
-/// the script raises ValueError afterwards).
+/// A read-only memoryview over [data, data+len) (new reference), and its end after the callback,
+/// which consumes that reference: a view the script kept (or any slice of it) raises ValueError
+/// afterwards; one it did not keep is reused for the next callback of this thread.
 PyObject* make_view(const uint8_t* data, uint32_t len);
-void release_view(PyObject* view);
+void finish_view(PyObject* view);
+/// Frees this thread's idle view (GIL held).
+void drop_spare_view();
 
 /// The handle int of `s` (made on first use).
 PyObject* session_handle(session::Session& s);

@@ -114,6 +114,38 @@ p.set_ip_cb(253, ipcb)
     EXPECT_NE(run.r.err.find("callback errors"), std::string::npos) << run.r.err;
 }
 
+TEST(PythonHostile, WeakReferencesAndTheGarbageCollectorSeeNoLiveBytes) {
+    ScriptRun run = run_script(R"(import arkime, gc, weakref
+refs = []
+def classify(session, b, n, which):
+    for r in refs:
+        v = r()
+        if v is None:
+            print("gone")
+        else:
+            try:
+                v[0]
+                print("readable")
+            except ValueError:
+                print("released")
+    refs.append(weakref.ref(b))
+    for o in gc.get_objects():
+        if isinstance(o, memoryview) and o is not b:
+            try:
+                if len(o):
+                    print("other view readable", len(o))
+            except ValueError:
+                pass
+arkime.register_tcp_classifier("all", 0, b"", classify)
+arkime.register_udp_classifier("all", 0, b"", classify)
+)",
+                               {"tcp_udp"});
+    EXPECT_CLEAN(run);
+    EXPECT_GE(run.lines.size(), 10u);
+    for (const std::string& l : run.lines)
+        EXPECT_TRUE(l == "gone" || l == "released") << l;
+}
+
 TEST(PythonHostile, ARawBufferKeptPastTheCallbackIsReported) {
     ScriptRun run = run_script(R"(import arkime, struct
 kept = []

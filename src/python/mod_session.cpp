@@ -307,6 +307,10 @@ PyObject* set_attr(PyObject*, PyObject* args) {
     session::Session* s = session_from(h);
     if (!s) return nullptr;
     auto* st = static_cast<SessionState*>(s->pluginState);
+    if (!st) {
+        PyErr_SetString(PyExc_ValueError, "stale session handle");
+        return nullptr;
+    }
     if (!st->attrs && !(st->attrs = PyDict_New())) return nullptr;
     if (PyDict_SetItem(st->attrs, key, val) != 0) return nullptr;
     Py_RETURN_NONE;
@@ -318,6 +322,10 @@ PyObject* get_attr(PyObject*, PyObject* args) {
     session::Session* s = session_from(h);
     if (!s) return nullptr;
     auto* st = static_cast<SessionState*>(s->pluginState);
+    if (!st) {
+        PyErr_SetString(PyExc_ValueError, "stale session handle");
+        return nullptr;
+    }
     if (!st->attrs) Py_RETURN_NONE;
     PyObject* v = PyDict_GetItemWithError(st->attrs, key);
     if (!v) {

@@ -326,22 +326,6 @@ Gil::~Gil() {
     tlsTs = PyEval_SaveThread();
 }
 
-int current_script() {
-    return tlsScript;
-}
-void set_current_script(int s) {
-    tlsScript = s;
-}
-const void* current_table() {
-    return tlsTable;
-}
-void set_current_table(const void* t) {
-    tlsTable = t;
-}
-std::vector<PacketFrame>& packet_frames() {
-    return tlsFrames;
-}
-
 // ---------------------------------------------------------------- errors
 
 void report_error(const Callback& cb) {

@@ -137,13 +137,6 @@ class Gil {
     Gil& operator=(const Gil&) = delete;
 };
 
-/// Script of the callback running on this thread (for callbacks registered from a callback).
-int current_script();
-void set_current_script(int s);
-/// The session table whose callback runs on this thread (handles of other tables are refused).
-const void* current_table();
-void set_current_table(const void* t);
-
 /// Prints the pending exception (rate-limited per callable and exception type) and counts it.
 void report_error(const Callback& cb);
 void report_error(PyObject* fn, int script, const char* kind);
@@ -163,8 +156,6 @@ session::Session* session_from(PyObject* handle);
 /// The running packet callback named by a packet (or, with batch=true, batch) handle, or nullptr
 /// with ValueError set.
 PacketFrame* packet_from(PyObject* handle, bool batch);
-/// Packet callbacks in progress on this thread.
-std::vector<PacketFrame>& packet_frames();
 
 /// Field position from an int, a numeric string or an expression; -1 if unknown (no error set),
 /// -2 with TypeError set for another type.

@@ -87,9 +87,10 @@ TEST(QueuedWriter, DestructorDrainsTheQueue) {
 TEST(QueuedWriter, WorkerExceptionSurfacesAtFlushAndLaterCalls) {
     FakeWriter::Log log;
     QueuedWriter q(std::make_unique<FakeWriter>(&log, FileSeen::New, 5));
-    for (int i = 0; i < 10; ++i)
-        q.write(make_record(std::to_string(i)));
     try {
+        // The worker may fail while the loop still writes: the failure then surfaces at that write.
+        for (int i = 0; i < 10; ++i)
+            q.write(make_record(std::to_string(i)));
         q.flush();
         FAIL() << "no exception";
     } catch (const std::runtime_error& e) {

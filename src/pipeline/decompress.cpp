@@ -94,18 +94,6 @@ bool unzstd(std::FILE* in, Sink& sink) {
             if (!sink.put(obuf.data(), output.pos)) return false;
         }
     }
-    // Flush what the decoder still holds.
-    for (;;) {
-        ZSTD_inBuffer input{nullptr, 0, 0};
-        ZSTD_outBuffer output{obuf.data(), obuf.size(), 0};
-        last = ZSTD_decompressStream(ctx.get(), &output, &input);
-        if (ZSTD_isError(last)) {
-            *sink.error = std::string("corrupt zstd data: ") + ZSTD_getErrorName(last);
-            return false;
-        }
-        if (!sink.put(obuf.data(), output.pos)) return false;
-        if (output.pos < output.size) break;
-    }
     if (!any || last != 0) {
         *sink.error = "corrupt zstd data: truncated";
         return false;

@@ -290,6 +290,8 @@ class Processor {
         pid_t pid = ::fork();
         if (pid == 0) {
             ::setpgid(0, 0);
+            ::signal(SIGTERM, SIG_DFL);  // the parent's stop handlers must not outlive the fork
+            ::signal(SIGINT, SIG_DFL);
             ::dup2(devNull, 0);
             ::dup2(devNull, 1);
             ::dup2(errFd, 2);

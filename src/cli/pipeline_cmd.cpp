@@ -112,6 +112,7 @@ int run_pipeline(const PipelineArgs& a) {
     p.connect = {kInternal};
     p.pcapDirs = {m.processedDir};
     try {
+        std::filesystem::create_directories(m.processedDir);  // the processor checks it at once
         zmq::context_t ctx;
         pipeline::MonitorOptions mo = monitor_options(m);
         pipeline::ProcessorOptions po = process_options(p, m.common);

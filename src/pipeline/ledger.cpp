@@ -247,6 +247,15 @@ std::optional<int64_t> Ledger::enqueue(const LedgerEntry& e, LedgerStatus* statu
     return id;
 }
 
+bool Ledger::finished_with(const std::string& name, uint64_t size) {
+    std::lock_guard lock(mutex_);
+    auto st =
+        db_.prepare("SELECT 1 FROM pipeline_files WHERE name=? AND size=? AND status IN ('done','failed','rejected')");
+    bind_text(st.get(), 1, name);
+    sqlite3_bind_int64(st.get(), 2, static_cast<int64_t>(size));
+    return db_.step(st.get());
+}
+
 bool Ledger::claim(int64_t id) {
     std::lock_guard lock(mutex_);
     auto st = db_.prepare(

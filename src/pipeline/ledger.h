@@ -68,6 +68,9 @@ class Ledger {
     /// given path, tags and node. Returns the row id, or nothing when the file is already done,
     /// failed or rejected (*status then says which).
     std::optional<int64_t> enqueue(const LedgerEntry& e, LedgerStatus* status = nullptr);
+    /// True when a row with this name and size is done, failed or rejected: the start-up scan skips
+    /// such files without reading them (files in the processed folder are not rewritten in place).
+    bool finished_with(const std::string& name, uint64_t size);
     /// queued → running with attempts + 1; false when the row is not queued (someone else has it).
     bool claim(int64_t id);
     /// running → queued after a failed attempt that will be retried (error kept for the record).

@@ -255,11 +255,19 @@ class Monitor {
                 ++it;
                 continue;
             }
+            const uintmax_t keptSize = c.size;
+            const int64_t keptMtime = c.mtimeNs;
             it = candidates_.erase(it);
             try {
                 handle_file(rel, p, st);
             } catch (const std::exception& e) {
-                o_.log.error(rel + ": " + e.what());
+                // Left in the upload folder; tried again once it has been quiet for the settle time.
+                o_.log.error(rel + ": " + e.what() + "; will retry");
+                Candidate retry;
+                retry.lastChange = now;
+                retry.size = keptSize;
+                retry.mtimeNs = keptMtime;
+                candidates_[rel] = retry;
             }
         }
     }

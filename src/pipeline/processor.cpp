@@ -143,6 +143,7 @@ class Processor {
                 if (stop_->load()) return;
                 fs::path p = fs::path(d) / rel;
                 try {
+                    if (ledger_.finished_with(rel, fs::file_size(p))) return;
                     FileKind kind = magic.identify(p.string());
                     if (!is_capture(kind)) return;
                     if (add(rel, p.string(), tags_from_name(rel), is_live_name(rel), kind.mime, kind.type, true))

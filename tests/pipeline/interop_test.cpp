@@ -2,6 +2,7 @@
 // reads our monitor's messages, and a publisher whose Malcolm-format messages our processor takes.
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <thread>
 
 #include "pipeline/pipeline_util.h"
@@ -88,8 +89,8 @@ TEST(PipelineInterop, OurProcessorAnalysesMalcolmMessages) {
     fs::create_directories(tmp.path() / "elsewhere");  // searched first, holds nothing
     // No catch-up scan: these files must be analysed because of the messages alone.
     Proc proc({kBinary, "process", "--connect", ep, "--pcap-dir", tmp.file("elsewhere") + "," + processed.string(),
-               "--db", db, "--node", "malcolm", "--no-catch-up", "-vvvv"},
-              tmp.file("process.log"), {"EXTRA_TAGS=extra1, extra2"});
+               "--db", db, "--node", "malcolm", "--no-catch-up"},
+              tmp.file("process.log"), {"EXTRA_TAGS=extra1, extra2", "PCAP_PIPELINE_VERBOSITY=-vvvv"});
     publisher.join();
     ASSERT_EQ(pub.exitCode, 0) << pub.describe() << proc.log();
     ASSERT_TRUE(wait_for([&] { return all_status(db, {up, live, untagged}, "done"); })) << proc.log();
@@ -100,6 +101,11 @@ TEST(PipelineInterop, OurProcessorAnalysesMalcolmMessages) {
     EXPECT_EQ(find_row(rows, live)["node"], "malcolm");
     EXPECT_EQ(find_row(rows, live)["tags"], nlohmann::json({"eth1", "extra1", "extra2"}));
     EXPECT_EQ(find_row(rows, untagged)["tags"], nlohmann::json({"plain", "upload", "extra1", "extra2"}));
+    // Debug output from the environment's verbosity, every line `TIMESTAMP LEVEL: message`.
+    const std::regex line(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL): .+)");
+    EXPECT_NE(proc.log().find(" DEBUG: received {"), std::string::npos) << proc.log();
+    for (const auto& l : e2e::split_lines(proc.log()))
+        EXPECT_TRUE(std::regex_match(l, line)) << l;
     // Every message came twice; each file was analysed once.
     for (const auto& n : {up, live, untagged})
         EXPECT_EQ(count_of(proc.log(), "analysing " + n + " "), 1u) << n << "\n" << proc.log();

@@ -9,16 +9,8 @@ namespace flowdex::pipeline {
 namespace {
 
 using pipeline_test::make_capture;
+using pipeline_test::pack;
 namespace fs = std::filesystem;
-
-/// Compresses with Debian's command-line tools, which are what users make their files with.
-std::string pack(const std::string& tool, const std::string& data, const e2e::TempDir& tmp) {
-    std::string in = tmp.file("plain"), out = tmp.file("packed");
-    e2e::write_file(in, data);
-    auto r = e2e::run({{"/bin/sh", "-c", tool + " -c < '" + in + "' > '" + out + "'"}});
-    EXPECT_EQ(r.exitCode, 0) << tool << r.err;
-    return e2e::read_file(out);
-}
 
 TEST(PipelineDecompress, GzipZstdXzRoundTrip) {
     e2e::TempDir tmp;

@@ -47,10 +47,13 @@ TEST(PipelineE2E, CapturesAreAnalysedAndOtherFilesRejected) {
     drop_file(l.upload, "siteA_vlan10.pcap", make_capture(1000, 3));
     drop_file(l.upload, "second.pcapng", make_capture(2000, 4, true));
     drop_file(l.upload, "third.pcap.gz", gzip(make_capture(3000, 5)));
+    drop_file(l.upload, "fourth.pcap.zst", pack("zstd -q", make_capture(5000, 6), l.tmp));
+    drop_file(l.upload, "fifth.pcapng.xz", pack("xz", make_capture(6000, 7, true), l.tmp));
     drop_file(l.upload, "notes.txt", "these are notes, not a capture file at all\n");
     e2e::write_file((l.upload / "direct.pcap").string(), make_capture(4000, 2));  // closed after writing
 
-    std::vector<std::string> names = {"siteA_vlan10.pcap", "second.pcapng", "third.pcap", "direct.pcap"};
+    std::vector<std::string> names = {"siteA_vlan10.pcap", "second.pcapng", "third.pcap",
+                                      "direct.pcap",       "fourth.pcap",   "fifth.pcapng"};
     ASSERT_TRUE(wait_for([&] { return all_status(l.db, names, "done"); }))
         << files_json(l.db).dump(1) << mon.log() << proc.log();
     auto rows = files_json(l.db);
@@ -61,6 +64,8 @@ TEST(PipelineE2E, CapturesAreAnalysedAndOtherFilesRejected) {
     EXPECT_EQ(find_row(rows, "second.pcapng")["sessions"], 4);
     EXPECT_EQ(find_row(rows, "third.pcap")["sessions"], 5);
     EXPECT_EQ(find_row(rows, "direct.pcap")["sessions"], 2);
+    EXPECT_EQ(find_row(rows, "fourth.pcap")["sessions"], 6);
+    EXPECT_EQ(find_row(rows, "fifth.pcapng")["sessions"], 7);
     for (const auto& key :
          {"name", "size", "tags", "node", "status", "sessions", "packets", "started", "finished", "error"})
         EXPECT_TRUE(find_row(rows, "third.pcap").contains(key)) << key;

@@ -130,6 +130,15 @@ inline std::string gzip(const std::string& data) {
     return out;
 }
 
+/// Compresses with a Debian command-line tool ("gzip", "zstd -q", "xz"), as users make such files.
+inline std::string pack(const std::string& tool, const std::string& data, const TempDir& tmp) {
+    std::string in = tmp.file("pack-in"), out = tmp.file("pack-out");
+    e2e::write_file(in, data);
+    auto r = e2e::run({{"/bin/sh", "-c", tool + " -c < '" + in + "' > '" + out + "'"}});
+    if (r.exitCode != 0) throw std::runtime_error(tool + " failed: " + r.err);
+    return e2e::read_file(out);
+}
+
 /// Writes `content` to dir/name through a hidden temporary and a rename (a file moved in).
 inline void drop_file(const fs::path& dir, const std::string& name, const std::string& content) {
     fs::path tmp = dir / ("." + std::to_string(::getpid()) + ".tmp");

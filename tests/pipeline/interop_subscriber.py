@@ -22,8 +22,8 @@ count, timeout = sys.argv[1], int(sys.argv[2]),
                    0 while got < count : if not poller.poll(int(timeout * 1000))
     : print("timeout after %d message(s)" % got, file = sys.stderr) return 1 frames = sub.recv_multipart() text =
                        frames[0].decode("utf-8") json.loads(text) #must be JSON,
-       as Malcolm's json.loads would read it print("%d\t%s" % (len(frames), text), flush = True) got +=
-       1 sub.close(linger = 0) ctx.term() return 0
+       as Malcolm's json.loads would read it print("%d\t%s" % (len(frames), text), flush = True) got += 1 sub
+               .close(linger = 0) ctx.term() return 0
 
-       if __name__
-       == "__main__" : sys.exit(main())
+           if __name__
+           == "__main__" : sys.exit(main())

@@ -42,7 +42,7 @@ struct Layout {
 
 TEST(PipelineE2E, CapturesAreAnalysedAndOtherFilesRejected) {
     Layout l;
-    Proc proc(l.process(), l.tmp.file("process.log"));
+    Proc proc(l.process({"--workers", "3"}), l.tmp.file("process.log"));  // analyses write the store side by side
     Proc mon(l.monitor(), l.tmp.file("monitor.log"));
     drop_file(l.upload, "siteA_vlan10.pcap", make_capture(1000, 3));
     drop_file(l.upload, "second.pcapng", make_capture(2000, 4, true));

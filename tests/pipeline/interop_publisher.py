@@ -1,10 +1,9 @@
-#!/ usr / bin / python3
-""
-    "Stands in for Malcolm's pcap-monitor: binds a ZeroMQ publisher and sends each message given on
-    the command line as one frame,
-    in Malcolm's format (no `node`, no `live`). Each message is sent twice, as a monitor restart would republish it.
+#!/usr/bin/python3
+"""Stands in for Malcolm's pcap-monitor: binds a ZeroMQ publisher and sends each message given on
+the command line as one frame, in Malcolm's format (no `node`, no `live`). Each message is sent
+twice, as a monitor restart would republish it.
 
-    Malcolm binds a PUB socket; this script binds an XPUB (the same to a subscriber) only so it can
+Malcolm binds a PUB socket; this script binds an XPUB (the same to a subscriber) only so it can
 wait for the subscription before sending instead of sleeping and hoping.
 
 usage: interop_publisher.py ENDPOINT TIMEOUT_SECONDS JSON...

@@ -170,18 +170,33 @@ TEST(PipelineE2E, PipelineCommandInOneProcessWithPolling) {
     fs::path upload = tmp.path() / "upload";
     fs::create_directories(upload / "site1");
     std::string db = tmp.file("flowdex.db");
+    // Already there at start-up.
+    e2e::write_file((upload / "early.pcap").string(), make_capture(500, 1));
     Proc p({kBinary, "pipeline", upload.string(), "--db", db, "--polling", "--settle", kSettle, "--poll-interval",
             "0.2", "--node", "box", "-vvv"},
            tmp.file("pipeline.log"));
     drop_file(upload, "site1/one.pcap", make_capture(1000, 2));
+    const std::string odd = "my capture: 10:00, 東京 café.pcap";
+    drop_file(upload, odd, make_capture(2000, 3));
     drop_file(upload, "junk.bin", std::string(100, 'x'));
-    ASSERT_TRUE(wait_for([&] { return all_status(db, {"site1/one.pcap"}, "done"); })) << p.log();
-    ASSERT_TRUE(wait_for([&] { return all_status(db, {"junk.bin"}, "rejected"); })) << p.log();
-    auto row = find_row(files_json(db), "site1/one.pcap");
+    drop_file(upload, "tiny.pcap", make_capture(1, 0).substr(0, 20));
+    drop_file(upload, "bad\xFFname.pcap", make_capture(3000, 1));
+    ASSERT_TRUE(wait_for([&] { return all_status(db, {"site1/one.pcap", "early.pcap", odd}, "done"); })) << p.log();
+    ASSERT_TRUE(wait_for([&] { return all_status(db, {"junk.bin", "tiny.pcap"}, "rejected"); })) << p.log();
+    auto rows = files_json(db);
+    auto row = find_row(rows, "site1/one.pcap");
     EXPECT_EQ(row["tags"], nlohmann::json({"site1", "one"}));
     EXPECT_EQ(row["node"], "box-upload");
+    EXPECT_EQ(find_row(rows, odd)["tags"], nlohmann::json({"my capture: 10:00", " 東京 café"}));
+    EXPECT_EQ(find_row(rows, odd)["sessions"], 3);
+    EXPECT_NE(find_row(rows, "tiny.pcap")["error"].get<std::string>().find("smaller than 24 bytes"), std::string::npos);
     EXPECT_TRUE(fs::exists(tmp.path() / "processed" / "site1" / "one.pcap"));
     EXPECT_TRUE(fs::exists(tmp.path() / "rejected" / "junk.bin"));
+    // A name that is not UTF-8 cannot go into a JSON message: rejected, kept, with its reason.
+    ASSERT_TRUE(wait_for([&] { return fs::exists(tmp.path() / "rejected" / "bad\xFFname.pcap.reason"); })) << p.log();
+    EXPECT_NE(e2e::read_file((tmp.path() / "rejected" / "bad\xFFname.pcap.reason").string()).find("UTF-8"),
+              std::string::npos);
+    EXPECT_TRUE(fs::exists(tmp.path() / "rejected" / "bad\xFFname.pcap"));
     EXPECT_EQ(p.stop(), 0);
 }
 

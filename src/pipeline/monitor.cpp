@@ -177,6 +177,10 @@ class Monitor {
                     scan_upload();
                     continue;
                 }
+                if (ev->mask & IN_IGNORED) {  // the folder is gone
+                    watches_.erase(ev->wd);
+                    continue;
+                }
                 auto w = watches_.find(ev->wd);
                 if (w == watches_.end() || ev->len == 0) continue;
                 std::string leaf = ev->name;

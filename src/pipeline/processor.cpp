@@ -280,7 +280,7 @@ class Processor {
         bool hang = !hangMatch_.empty() && e.path.find(hangMatch_) != std::string::npos;
 
         std::string errPath = (fs::temp_directory_path() / "flowdex-analysis-XXXXXX").string();
-        int errFd = ::mkstemp(errPath.data());
+        int errFd = ::mkostemp(errPath.data(), O_CLOEXEC);  // dup2 in the child clears the flag on fd 2
         ChildResult r;
         if (errFd < 0) {
             r.lastError = "cannot create a temporary file";

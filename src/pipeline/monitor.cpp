@@ -43,7 +43,8 @@ struct FdClose {
 /// A file seen in the upload folder that is not ready yet.
 struct Candidate {
     Clock::time_point lastChange;
-    bool closed = false;  ///< IN_CLOSE_WRITE since the last change
+    bool closed = false;     ///< IN_CLOSE_WRITE since the last change
+    bool waitClose = false;  ///< created here while watched: ready only once closed after writing
     uintmax_t size = 0;
     int64_t mtimeNs = 0;
 };
@@ -174,6 +175,8 @@ class Monitor {
                 p += sizeof(inotify_event) + ev->len;
                 if (ev->mask & IN_Q_OVERFLOW) {
                     o_.log.warning("inotify queue overflowed; rescanning the upload folder");
+                    for (auto& [name, cand] : candidates_)  // close events may be among those lost
+                        cand.waitClose = false;
                     scan_upload();
                     continue;
                 }
@@ -195,6 +198,8 @@ class Monitor {
                 }
                 std::string rel = path.lexically_relative(upload_).string();
                 Candidate& c = candidates_[rel];
+                if (ev->mask & IN_CREATE) c.waitClose = true;
+                if (ev->mask & IN_MOVED_TO) c.waitClose = false;
                 if (ev->mask & IN_CLOSE_WRITE) {
                     c.closed = true;
                 } else {
@@ -255,7 +260,7 @@ class Monitor {
                 c.size = static_cast<uintmax_t>(st.st_size);
                 c.mtimeNs = mtime_ns(st);
             }
-            if (!c.closed && now - c.lastChange < settle) {
+            if (!c.closed && (c.waitClose || now - c.lastChange < settle)) {
                 ++it;
                 continue;
             }

@@ -200,6 +200,25 @@ TEST(PipelineE2E, PipelineCommandInOneProcessWithPolling) {
     EXPECT_EQ(p.stop(), 0);
 }
 
+TEST(PipelineE2E, FileBeingWrittenWaitsForItsClose) {
+    Layout l;
+    Proc mon(l.monitor(), l.tmp.file("monitor.log"));
+    ASSERT_TRUE(wait_for([&] { return mon.log().find("(inotify)") != std::string::npos; })) << mon.log();
+    const std::string capture = make_capture(1000, 50);
+    const fs::path path = l.upload / "slow_upload.pcap";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.write(capture.data(), 1000);
+        out.flush();
+        // Quiet for several settle times, but still open: not ready.
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        EXPECT_TRUE(fs::exists(path)) << mon.log();
+        out.write(capture.data() + 1000, static_cast<std::streamsize>(capture.size() - 1000));
+    }
+    ASSERT_TRUE(wait_for([&] { return fs::exists(l.processed / "slow_upload.pcap"); })) << mon.log();
+    EXPECT_EQ(fs::file_size(l.processed / "slow_upload.pcap"), capture.size());
+}
+
 TEST(PipelineE2E, StartUpErrorsAreOneLine) {
     TempDir tmp;
     auto r = e2e::flowdex({"monitor", tmp.file("missing"), "--processed", tmp.file("p")});

@@ -3,9 +3,10 @@
 /// gzip/zstd/xz ones there), rejects everything else to a rejected folder with a `.reason` file
 /// beside it, and publishes one message per capture (wire.h) on a ZeroMQ socket.
 ///
-/// Readiness (../shared/spec/pipeline.md): a file is ready when it was closed after writing
-/// (inotify IN_CLOSE_WRITE), or when it has not changed for `settleSeconds` (moved in, present at
-/// start-up, or in polling mode where the folder is scanned instead of watched). Sub-folders are
+/// Readiness (../shared/spec/pipeline.md): a file created in the watched folder is ready when it
+/// was closed after writing (inotify IN_CLOSE_WRITE; however long the writer pauses before that);
+/// one moved in, present at start-up, or seen in polling mode (the folder scanned instead of
+/// watched) when it has not changed for `settleSeconds`. Sub-folders are
 /// watched too; a message's `name` is the path relative to the upload folder (and so to the
 /// processed folder).
 ///

@@ -296,12 +296,19 @@ void Ledger::finish_done(int64_t id, int64_t fileId, uint64_t packets, uint64_t 
     db_.step(st.get());
 }
 
-void Ledger::finish_failed(int64_t id, const std::string& error) {
+void Ledger::finish_failed(int64_t id, const std::string& error, const std::optional<AnalysedFile>& partial) {
     std::lock_guard lock(mutex_);
-    auto st = db_.prepare("UPDATE pipeline_files SET status='failed', error=?1, finished=?2 WHERE id=?3");
+    auto st = db_.prepare(
+        "UPDATE pipeline_files SET status='failed', error=?1, finished=?2, file_id=?3, packets=?4, sessions=?5 "
+        "WHERE id=?6");
     bind_text(st.get(), 1, error);
     sqlite3_bind_int64(st.get(), 2, now_ms());
-    sqlite3_bind_int64(st.get(), 3, id);
+    if (partial) {
+        sqlite3_bind_int64(st.get(), 3, partial->id);
+        sqlite3_bind_int64(st.get(), 4, static_cast<int64_t>(partial->packets));
+        sqlite3_bind_int64(st.get(), 5, static_cast<int64_t>(partial->sessions));
+    }
+    sqlite3_bind_int64(st.get(), 6, id);
     db_.step(st.get());
 }
 

@@ -79,8 +79,9 @@ class Ledger {
     void release(int64_t id);
     /// running → done with the counts from the store's files row.
     void finish_done(int64_t id, int64_t fileId, uint64_t packets, uint64_t sessions);
-    /// running → failed with the reason.
-    void finish_failed(int64_t id, const std::string& error);
+    /// running → failed with the reason, and the counts of what the last attempt did read (a
+    /// truncated capture still yields the sessions before the cut).
+    void finish_failed(int64_t id, const std::string& error, const std::optional<AnalysedFile>& partial = {});
     /// Rows left running by a process that died go back to queued; returns every queued row.
     std::vector<LedgerEntry> recover_queued();
 

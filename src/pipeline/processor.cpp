@@ -254,7 +254,9 @@ class Processor {
             ledger_.retry_later(id, error);
             return true;
         }
-        ledger_.finish_failed(id, error);
+        std::optional<AnalysedFile> partial;
+        if (r.outcome == Outcome::Exited) partial = ledger_.analysed(e->fingerprint);
+        ledger_.finish_failed(id, error, partial);
         o_.log.error(e->name + ": failed after " + std::to_string(e->attempts) + " attempt(s): " + error);
         return false;
     }

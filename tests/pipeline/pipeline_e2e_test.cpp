@@ -123,19 +123,26 @@ TEST(PipelineE2E, ProcessorDownCatchesUpAndRestartsDuplicateNothing) {
     EXPECT_EQ(sessions.out, "9\n");
 }
 
-TEST(PipelineE2E, HungAnalysisEndsFailedAfterItsRetries) {
+TEST(PipelineE2E, HungAndFailingAnalysesEndFailedAfterTheirRetries) {
     Layout l;
     Proc proc(l.process({"--timeout", "1", "--retries", "1"}), l.tmp.file("process.log"),
               {"FLOWDEX_TEST_HANG_MATCH=hangs"});
     Proc mon(l.monitor(), l.tmp.file("monitor.log"));
     drop_file(l.upload, "hangs.pcap", make_capture(1000, 2));
     drop_file(l.upload, "fine.pcap", make_capture(2000, 2));
-    ASSERT_TRUE(wait_for([&] { return all_status(l.db, {"hangs.pcap"}, "failed"); })) << proc.log();
+    // Cut inside the seventh of ten packets (24-byte header, 62-byte records): an analysis that
+    // fails, is retried, fails again, and keeps the sessions read before the cut.
+    drop_file(l.upload, "cut.pcap", make_capture(3000, 10).substr(0, 24 + 62 * 6 + 30));
+    ASSERT_TRUE(wait_for([&] { return all_status(l.db, {"hangs.pcap", "cut.pcap"}, "failed"); })) << proc.log();
     ASSERT_TRUE(wait_for([&] { return all_status(l.db, {"fine.pcap"}, "done"); })) << proc.log();
     auto row = find_row(files_json(l.db), "hangs.pcap");
     EXPECT_NE(row["error"].get<std::string>().find("timeout"), std::string::npos) << row.dump();
     EXPECT_EQ(count_of(proc.log(), "analysing hangs.pcap "), 2u) << proc.log();
-    EXPECT_NE(proc.log().find("failed after 2 attempt(s)"), std::string::npos);
+    EXPECT_NE(proc.log().find("hangs.pcap: failed after 2 attempt(s)"), std::string::npos);
+    auto cut = find_row(files_json(l.db), "cut.pcap");
+    EXPECT_NE(cut["error"].get<std::string>().find("truncated"), std::string::npos) << cut.dump();
+    EXPECT_EQ(cut["sessions"], 6) << cut.dump();
+    EXPECT_EQ(count_of(proc.log(), "analysing cut.pcap "), 2u) << proc.log();
 }
 
 TEST(PipelineE2E, PushPullSharesFilesBetweenProcessorsEachOnce) {

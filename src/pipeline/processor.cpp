@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -290,8 +291,13 @@ class Processor {
         }
         ::unlink(errPath.c_str());
         int devNull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        const pid_t parent = ::getpid();
         pid_t pid = ::fork();
         if (pid == 0) {
+            // A processor killed outright takes its analyses with it: no orphan keeps writing the
+            // store while the restarted processor analyses the same file again.
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(127);
             ::setpgid(0, 0);
             ::signal(SIGTERM, SIG_DFL);  // the parent's stop handlers must not outlive the fork
             ::signal(SIGINT, SIG_DFL);

@@ -226,6 +226,40 @@ TEST(PipelineE2E, FileBeingWrittenWaitsForItsClose) {
     EXPECT_EQ(fs::file_size(l.processed / "slow_upload.pcap"), capture.size());
 }
 
+/// Processes whose command line contains `text`.
+size_t processes_mentioning(const std::string& text) {
+    size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+        std::string cmd = e2e::read_file((e.path() / "cmdline").string());
+        std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+        if (cmd.find(text) != std::string::npos) ++n;
+    }
+    return n;
+}
+
+TEST(PipelineE2E, ProcessorKilledOutrightTakesItsAnalysisAlongAndRedoesItOnce) {
+    Layout l;
+    auto proc1 = std::make_unique<Proc>(l.process({"--timeout", "600"}), l.tmp.file("process1.log"),
+                                        std::vector<std::string>{"FLOWDEX_TEST_HANG_MATCH=stuck"});
+    Proc mon(l.monitor(), l.tmp.file("monitor.log"));
+    drop_file(l.upload, "stuck.pcap", make_capture(1000, 4));
+    ASSERT_TRUE(wait_for([&] { return proc1->log().find("analysing stuck.pcap") != std::string::npos; }))
+        << proc1->log();
+    // The processor and its (hanging, so not yet exec'd) analysis child.
+    const std::string processorArgs = "--pcap-dir " + l.processed.string() + " ";
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(processorArgs) == 2; }));
+    proc1->stop(SIGKILL);
+    // The analysis child dies with its processor.
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(processorArgs) == 0; }, 20));
+    EXPECT_EQ(find_row(files_json(l.db), "stuck.pcap")["status"], "running");
+    Proc proc2(l.process(), l.tmp.file("process2.log"));
+    ASSERT_TRUE(wait_for([&] { return all_status(l.db, {"stuck.pcap"}, "done"); })) << proc2.log();
+    EXPECT_EQ(find_row(files_json(l.db), "stuck.pcap")["sessions"], 4);
+    EXPECT_EQ(count_of(proc2.log(), "analysing stuck.pcap "), 1u) << proc2.log();
+    EXPECT_NE(proc2.log().find("stuck.pcap: queued again"), std::string::npos) << proc2.log();
+}
+
 TEST(PipelineE2E, StartUpErrorsAreOneLine) {
     TempDir tmp;
     auto r = e2e::flowdex({"monitor", tmp.file("missing"), "--processed", tmp.file("p")});

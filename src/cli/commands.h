@@ -1,6 +1,7 @@
 #pragma once
 /// flowdex subcommands. Exit codes: 0 success; 1 an input failed (after every other input was
 /// processed); 2 a usage, configuration or start-up error (one line on standard error).
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,5 +53,55 @@ struct FilesArgs {
 };
 void add_files_command(CLI::App& app, FilesArgs& args);
 int run_files(const FilesArgs& args);
+
+/// Options shared by the pipeline commands: log verbosity (-v … -vvvv, also from
+/// PCAP_PIPELINE_VERBOSITY) and the node name.
+struct PipelineCommon {
+    int verbosity = 0;
+    std::string node;
+    std::string db = "./flowdex.db";
+};
+
+/// `flowdex monitor UPLOAD_DIR --processed DIR`: see src/pipeline/monitor.h.
+struct MonitorArgs {
+    PipelineCommon common;
+    std::string uploadDir;
+    std::string processedDir;
+    std::string rejectedDir;
+    std::vector<std::string> publish;
+    bool push = false;
+    bool polling = false;
+    double settle = 10;
+    double pollInterval = 1;
+    uint64_t minSize = 24;
+    uint64_t maxSize = 50ull << 30;
+};
+void add_monitor_command(CLI::App& app, MonitorArgs& args);
+int run_monitor(const MonitorArgs& args);
+
+/// `flowdex process --connect tcp://HOST:30441 --pcap-dir DIR`: see src/pipeline/processor.h.
+struct ProcessArgs {
+    PipelineCommon common;
+    std::vector<std::string> connect;
+    bool pull = false;
+    std::vector<std::string> pcapDirs;
+    unsigned workers = 1;
+    double timeout = 7200;
+    unsigned retries = 2;
+    bool noCatchUp = false;
+    bool catchUp = false;
+    std::string configFile;
+    std::vector<std::string> overrides;
+};
+void add_process_command(CLI::App& app, ProcessArgs& args);
+int run_process(const ProcessArgs& args);
+
+/// `flowdex pipeline UPLOAD_DIR`: monitor and processor in one process (one machine).
+struct PipelineArgs {
+    MonitorArgs monitor;
+    ProcessArgs process;
+};
+void add_pipeline_command(CLI::App& app, PipelineArgs& args);
+int run_pipeline(const PipelineArgs& args);
 
 }  // namespace flowdex::cli

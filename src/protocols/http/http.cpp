@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -805,6 +806,7 @@ void http_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;
     s.table->register_parser(s, session::ParserEntry{http_parse, http_save, http_free, st});
+    ntlm::attach(s);
 }
 
 // ---------------------------------------------------------------- registration

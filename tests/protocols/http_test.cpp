@@ -255,5 +255,36 @@ TEST(Http, ResponseOnlyAndXffForms) {
     EXPECT_FALSE(http.contains("path"));
 }
 
+/// Protocol names that HTTP requests and answers imply.
+nlohmann::json names_of(const std::string& req, const std::string& resp) {
+    nlohmann::json protos;
+    run({req}, {resp}, &protos);
+    return sorted(protos);
+}
+
+TEST(Http, ServiceNamesFromPathAndUpgrade) {
+    const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    auto get = [](const std::string& method, const std::string& path) {
+        return method + " " + path + " HTTP/1.1\r\nHost: ca.example.com\r\n\r\n";
+    };
+    EXPECT_EQ(names_of(get("GET", "/CertSrv/certfnsh.asp"), ok), nlohmann::json({"adcs-web", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("GET", "/certsrv/mscep/mscep.dll?operation=GetCACert"), ok),
+              nlohmann::json({"adcs-ndes", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("POST", "/X_CEP_Kerberos/service.svc/CEP"), ok),
+              nlohmann::json({"adcs-cep", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("POST", "/X_CES_Kerberos/service.svc/CES"), ok),
+              nlohmann::json({"adcs-ces", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("POST", "/wsman"), ok), nlohmann::json({"http", "tcp", "winrm"}));
+    EXPECT_EQ(names_of(get("POST", "/wsmania"), ok), nlohmann::json({"http", "tcp"}));
+    EXPECT_EQ(names_of(get("GET", "/other/certsrv"), ok), nlohmann::json({"http", "tcp"}));
+    const std::string upgrade = "GET /chat HTTP/1.1\r\nHost: ws\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+    EXPECT_EQ(names_of(upgrade, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"),
+              nlohmann::json({"http", "tcp", "websocket"}));
+    EXPECT_EQ(names_of(upgrade, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"),
+              nlohmann::json({"http", "tcp"}));
+    EXPECT_EQ(names_of("RPC_IN_DATA /rpc/rpcproxy.dll?mail:6001 HTTP/1.1\r\nHost: mail\r\n\r\n", ok),
+              nlohmann::json({"http", "rpc-over-http", "tcp"}));
+}
+
 }  // namespace
 }  // namespace flowdex::session::test

@@ -99,6 +99,7 @@ struct State {
     std::string url;   ///< URL of the request being parsed
     std::string host;  ///< its Host value
     bool haveUrl = false, haveHost = false;
+    bool websocketAsked = false;  ///< a request asked to upgrade to websocket
 };
 
 // ---------------------------------------------------------------- small helpers
@@ -581,6 +582,7 @@ bool header(State& st, Session& s, Direction& d, int which) {
         if (icontains(value, "chunked")) d.chunked = true;
     } else if (lname == "upgrade") {
         d.upgradeHeader = true;
+        if (d.request && icontains(value, "websocket")) st.websocketAsked = true;
     } else if (lname == "connection") {
         if (icontains(value, "upgrade")) d.connectionUpgrade = true;
     }
@@ -605,8 +607,24 @@ void flush_url(State& st, Session& s) {
     st.host.clear();
 }
 
+/// Services named from the request path (Arkime's names): AD CS enrollment pages and WinRM.
+void name_service(Session& s, std::string_view url) {
+    std::string_view path = url.substr(0, url.find('?'));
+    if (icontains(path, "/certsrv/mscep"))
+        s.table->add_protocol(s, "adcs-ndes");
+    else if (istarts(path, "/certsrv"))
+        s.table->add_protocol(s, "adcs-web");
+    else if (icontains(path, "_cep") && icontains(path, "service.svc"))
+        s.table->add_protocol(s, "adcs-cep");
+    else if ((icontains(path, "_ces") || icontains(path, "/enrollmentserver")) && icontains(path, "service.svc"))
+        s.table->add_protocol(s, "adcs-ces");
+    else if (iequals(path, "/wsman") || istarts(path, "/wsman/"))
+        s.table->add_protocol(s, "winrm");
+}
+
 void headers_complete(State& st, Session& s, Direction& d, int which) {
     const Fields& f = *st.f;
+    if (d.request && st.haveUrl) name_service(s, st.url);
     flush_url(st, s);
     if (d.request) {
         std::string_view method = kMethods[static_cast<size_t>(d.methodIndex)];
@@ -634,6 +652,7 @@ void headers_complete(State& st, Session& s, Direction& d, int which) {
         return;
     }
     s.fields.add_int(*st.reg, f.statuscode, d.status);
+    if (d.status == 101 && st.websocketAsked) s.table->add_protocol(s, "websocket");
     add_str(st, s, f.serverVersion, d.version);
     // The request this answers (a final status takes it off the other direction's queue).
     ReqKind kind = ReqKind::Other;
@@ -799,6 +818,10 @@ void http_free(void* ctx, Session&) {
     delete static_cast<State*>(ctx);
 }
 
+void rpc_over_http_classify(void*, Session& s, const uint8_t*, uint32_t, int) {
+    if (s.table) s.table->add_protocol(s, "rpc-over-http");
+}
+
 void http_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || s.table->has_protocol(s, "http")) return;
     s.table->add_protocol(s, "http");
@@ -879,6 +902,11 @@ void register_http(Registries& r) {
     }
     for (auto t : {classify::Transport::Tcp, classify::Transport::Sctp})
         r.classifiers.add(t, classify::Classifier{"http", 0, "HTTP", http_classify, &f});
+    // Outlook Anywhere: RPC over HTTP's own methods (the request line is not HTTP to the parser;
+    // the server's HTTP answer names http).
+    for (const char* m : {"RPC_IN_DATA ", "RPC_OUT_DATA "})
+        r.classifiers.add(classify::Transport::Tcp,
+                          classify::Classifier{"rpc-over-http", 0, m, rpc_over_http_classify, nullptr});
 }
 
 }  // namespace flowdex::protocols

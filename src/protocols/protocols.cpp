@@ -5,9 +5,15 @@
 #include "protocols/http/http.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/signatures/signatures.h"
+#include "protocols/socks/socks.h"
 #include "protocols/tls/tls.h"
+#include "session/session.h"
 
 namespace flowdex::protocols {
+
+void restart_classification(session::Session& s) {
+    s.classified[0] = s.classified[1] = false;
+}
 
 void register_builtin_protocols(Registries& r) {
     register_ntlm(r);
@@ -16,6 +22,7 @@ void register_builtin_protocols(Registries& r) {
     register_tls(r);
     register_signatures(r);
     register_dcerpc(r);
+    register_socks(r);
 }
 
 }  // namespace flowdex::protocols

@@ -286,5 +286,28 @@ TEST(Http, ServiceNamesFromPathAndUpgrade) {
               nlohmann::json({"http", "rpc-over-http", "tcp"}));
 }
 
+TEST(Http, ConnectTunnelIsClassifiedAgain) {
+    Harness h;
+    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
+    protocols::register_builtin_protocols(regs);
+    h.start();
+    TcpFlow f;
+    uint64_t t = T0;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    const std::string req = "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n";
+    const std::string resp = "HTTP/1.1 200 Connection established\r\n\r\n";
+    const std::string hello("\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 10);  // a (too short) ClientHello
+    h.feed(f.cdata(0, req), t += 1000);
+    h.feed(f.sdata(0, resp), t += 1000);
+    h.feed(f.cdata(static_cast<uint32_t>(req.size()), hello), t += 1000);
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(sorted(s->at("protocol")), nlohmann::json({"http", "tcp", "tls"}));
+    EXPECT_EQ(s->at("http.method"), nlohmann::json({"CONNECT"}));
+}
+
 }  // namespace
 }  // namespace flowdex::session::test

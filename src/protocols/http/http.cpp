@@ -664,6 +664,13 @@ void headers_complete(State& st, Session& s, Direction& d, int which) {
     }
     bool noBody = (d.status >= 100 && d.status < 200) || d.status == 204 || d.status == 304 || kind == ReqKind::Head ||
                   (kind == ReqKind::Connect && d.status >= 200 && d.status < 300);
+    if (kind == ReqKind::Connect && d.status >= 200 && d.status < 300) {
+        // The proxy opened the tunnel: what follows is another protocol (usually TLS).
+        message_complete(st, s, d);
+        d.st = other.st = St::Dead;
+        restart_classification(s);
+        return;
+    }
     if (noBody) {
         message_complete(st, s, d);
     } else if (d.chunked) {

@@ -34,6 +34,13 @@
 ///   holds `password=`, `passwd=` or `pass=`.
 /// `http.bodyMagic` is not filled (it needs libmagic).
 ///
+/// Further protocol names: `adcs-web` (path under /certsrv), `adcs-ndes` (/certsrv/mscep…),
+/// `adcs-cep` / `adcs-ces` (…_CEP…/…_CES… or /EnrollmentServer… service.svc paths), `winrm`
+/// (/wsman), `websocket` (a 101 answer to a websocket upgrade), `rpc-over-http` (RPC_IN_DATA /
+/// RPC_OUT_DATA requests). A 2xx answer to CONNECT ends HTTP parsing and restarts classification
+/// (restart_classification), so the tunnelled protocol is named and parsed. NTLMSSP in
+/// Authorization/WWW-Authenticate headers is read by the ntlm scanner (protocols/ntlm).
+///
 /// Bounds: per direction one line buffer (kMaxLine bytes; longer lines are cut, not failed) and
 /// one pending header; per session the current URL and Host (also cut). Bodies are hashed as
 /// they stream. Input that is not HTTP stops that direction's parser; when both have stopped

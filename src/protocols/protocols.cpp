@@ -5,6 +5,7 @@
 #include "protocols/http/http.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/signatures/signatures.h"
+#include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
@@ -23,6 +24,7 @@ void register_builtin_protocols(Registries& r) {
     register_signatures(r);
     register_dcerpc(r);
     register_socks(r);
+    register_smtp(r);
 }
 
 }  // namespace flowdex::protocols

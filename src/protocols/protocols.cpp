@@ -5,6 +5,7 @@
 #include "protocols/http/http.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/signatures/signatures.h"
+#include "protocols/sigtran/sigtran.h"
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/tls/tls.h"
@@ -25,6 +26,7 @@ void register_builtin_protocols(Registries& r) {
     register_dcerpc(r);
     register_socks(r);
     register_smtp(r);
+    register_sigtran(r);
 }
 
 }  // namespace flowdex::protocols

@@ -8,6 +8,7 @@
 #include "protocols/sigtran/sigtran.h"
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
+#include "protocols/ssh/ssh.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -27,6 +28,7 @@ void register_builtin_protocols(Registries& r) {
     register_socks(r);
     register_smtp(r);
     register_sigtran(r);
+    register_ssh(r);
 }
 
 }  // namespace flowdex::protocols

@@ -309,5 +309,15 @@ TEST(Http, ConnectTunnelIsClassifiedAgain) {
     EXPECT_EQ(s->at("http.method"), nlohmann::json({"CONNECT"}));
 }
 
+TEST(Http, ResponseBodyMagic) {
+    const std::string html = "<!DOCTYPE html>\n<html><head><title>t</title></head><body>hi</body></html>\n";
+    const std::string req = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world";
+    const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(html.size()) + "\r\n\r\n" + html;
+    nlohmann::json http = run({req}, {resp.substr(0, 40), resp.substr(40)});
+    EXPECT_EQ(http["bodyMagic"], nlohmann::json({"text/html"})) << "the request body is not typed";
+    http = run({req}, {"HTTP/1.1 204 No Content\r\n\r\n"});
+    EXPECT_FALSE(http.contains("bodyMagic"));
+}
+
 }  // namespace
 }  // namespace flowdex::session::test

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocols/magic.h"
 #include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
 #include "session/session.h"
@@ -26,6 +27,7 @@ constexpr size_t kMaxHost = 1024;     ///< Host value kept for http.uri
 constexpr size_t kMaxUri = 4096;      ///< Arkime's MAX_URL_LENGTH
 constexpr size_t kMaxReqBody = 2000;  ///< maxReqBody of the regression settings
 constexpr int kMaxPendingRequests = 16;
+constexpr size_t kMagicBytes = 1024;  ///< body bytes given to libmagic
 
 /// Request methods (Arkime's method list; PRI is the HTTP/2 preface).
 constexpr std::array<std::string_view, 35> kMethods = {
@@ -40,7 +42,7 @@ struct Fields {
     int uri = -1, path = -1, key = -1, value = -1, host = -1, useragent = -1, xff = -1;
     int reqHeader = -1, resHeader = -1, reqField = -1, reqValue = -1, resField = -1, resValue = -1;
     int cookieKey = -1, cookieValue = -1, md5 = -1, sha256 = -1, user = -1, authType = -1, requestBody = -1;
-    int referer = -1, authorization = -1, location = -1;
+    int referer = -1, authorization = -1, location = -1, bodyMagic = -1;
     std::array<int, kMethods.size()> methodCount{};
 };
 
@@ -80,6 +82,8 @@ struct Direction {
     bool bodySeen = false;
     EVP_MD_CTX* md5 = nullptr;
     EVP_MD_CTX* sha256 = nullptr;
+    std::string magic;  ///< first body bytes for libmagic (at most kMagicBytes)
+    bool magicPending = false;
 
     // --- requests sent from this direction that wait for their response
     ReqKind pending[kMaxPendingRequests] = {};
@@ -427,7 +431,16 @@ void message_begin(Direction& d) {
     d.havePending = false;
 }
 
+/// http.bodyMagic from the body's first bytes (the same whatever the segmentation).
+void body_type(State& st, Session& s, Direction& d) {
+    d.magicPending = false;
+    std::string_view m = body_magic(reinterpret_cast<const uint8_t*>(d.magic.data()), d.magic.size());
+    if (!m.empty()) add_str(st, s, st.f->bodyMagic, m);
+    d.magic.clear();
+}
+
 void message_complete(State& st, Session& s, Direction& d) {
+    if (d.magicPending) body_type(st, s, d);
     if (d.bodySeen) {
         add_hex_digest(st, s, st.f->md5, d.md5);
         add_hex_digest(st, s, st.f->sha256, d.sha256);
@@ -444,6 +457,8 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
         if (icontains(v, "password=") || icontains(v, "passwd=") || icontains(v, "pass="))
             s.table->add_tag(s, "http:password");
         if (which == st.urlWhich && n <= kMaxReqBody && valid_utf8(p, n)) add_str(st, s, st.f->requestBody, v);
+        d.magic.clear();
+        d.magicPending = which != st.urlWhich && st.f->bodyMagic >= 0;  // response bodies only
         if (!d.md5) d.md5 = EVP_MD_CTX_new();
         if (!d.sha256) d.sha256 = EVP_MD_CTX_new();
         if (d.md5) EVP_DigestInit_ex(d.md5, EVP_md5(), nullptr);
@@ -451,6 +466,10 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
     }
     if (d.md5) EVP_DigestUpdate(d.md5, p, n);
     if (d.sha256) EVP_DigestUpdate(d.sha256, p, n);
+    if (d.magicPending) {
+        d.magic.append(reinterpret_cast<const char*>(p), std::min(n, kMagicBytes - d.magic.size()));
+        if (d.magic.size() >= kMagicBytes) body_type(st, s, d);
+    }
 }
 
 /// "HTTP/d.d" → "d.d"; false when malformed.
@@ -887,6 +906,7 @@ void register_http(Registries& r) {
     f.user = reg.find_db("http.user");
     f.authType = reg.find_db("http.authType");
     f.requestBody = reg.find_db("http.requestBody");
+    f.bodyMagic = reg.find_db("http.bodyMagic");
 
     using K = fields::FieldKind;
     using T = fields::FieldType;

@@ -32,7 +32,7 @@
 ///   hashes the encoded bytes; `http.requestBody`: the first body piece of a request when it is
 ///   at most 2000 bytes of UTF-8 (maxReqBody); tag `http:password` when the first body piece
 ///   holds `password=`, `passwd=` or `pass=`.
-/// `http.bodyMagic` is not filled (it needs libmagic).
+/// `http.bodyMagic`: the libmagic MIME type of each response body's first 1024 bytes (protocols/magic.h).
 ///
 /// Further protocol names: `adcs-web` (path under /certsrv), `adcs-ndes` (/certsrv/mscep…),
 /// `adcs-cep` / `adcs-ces` (…_CEP…/…_CES… or /EnrollmentServer… service.svc paths), `winrm`

@@ -216,5 +216,20 @@ TEST(Tls, ServerCertificate) {
     EXPECT_FALSE(all.contains("cert"));
 }
 
+TEST(Tls, ServerAlpnH2NamesHttp2) {
+    auto hello_with = [](const std::string& alpn) {
+        std::string list = std::string(1, static_cast<char>(alpn.size())) + alpn;
+        std::string exts = ext(0x0010, u16(static_cast<uint32_t>(list.size())) + list);
+        std::string body = u16(0x0303) + std::string(32, 's') + "\x00"s + u16(0xc02f) + "\x00"s +
+                           u16(static_cast<uint32_t>(exts.size())) + exts;
+        return record(handshake(2, body));
+    };
+    nlohmann::json all;
+    run({client_hello()}, {hello_with("h2")}, &all);
+    EXPECT_NE(std::find(all["protocol"].begin(), all["protocol"].end(), "http2"), all["protocol"].end());
+    run({client_hello()}, {hello_with("http/1.1")}, &all);
+    EXPECT_EQ(std::find(all["protocol"].begin(), all["protocol"].end(), "http2"), all["protocol"].end());
+}
+
 }  // namespace
 }  // namespace flowdex::session::test

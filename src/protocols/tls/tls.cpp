@@ -403,6 +403,12 @@ void server_hello(State& st, Session& s, Reader m) {
             if (is_grease(type)) continue;
             exts.push_back(type);
             if (type == 0x002b && e.left() >= 2) selected = e.u16();
+            if (type == 0x0010) {  // ALPN: the server's choice
+                Reader list = e.sub(e.u16());
+                Reader proto = list.sub(list.u8());
+                if (list.ok && std::string_view(reinterpret_cast<const char*>(proto.p), proto.n) == "h2")
+                    s.table->add_protocol(s, "http2");
+            }
         }
     }
     const Fields& f = *st.f;

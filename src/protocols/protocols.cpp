@@ -3,6 +3,7 @@
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
+#include "protocols/ics/ics.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/signatures/signatures.h"
@@ -31,6 +32,7 @@ void register_builtin_protocols(Registries& r) {
     register_sigtran(r);
     register_ssh(r);
     register_mysql(r);
+    register_ics(r);
 }
 
 }  // namespace flowdex::protocols

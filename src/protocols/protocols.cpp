@@ -6,6 +6,7 @@
 #include "protocols/ics/ics.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/quic/gquic.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
 #include "protocols/smtp/smtp.h"
@@ -33,6 +34,7 @@ void register_builtin_protocols(Registries& r) {
     register_ssh(r);
     register_mysql(r);
     register_ics(r);
+    register_gquic(r);
 }
 
 }  // namespace flowdex::protocols

@@ -1,6 +1,7 @@
 #include "protocols/protocols.h"
 
 #include "protocols/dcerpc/dcerpc.h"
+#include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
@@ -35,6 +36,7 @@ void register_builtin_protocols(Registries& r) {
     register_mysql(r);
     register_ics(r);
     register_gquic(r);
+    register_dhcp(r);
 }
 
 }  // namespace flowdex::protocols

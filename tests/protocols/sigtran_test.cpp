@@ -81,9 +81,9 @@ TEST(Sigtran, M3uaSccpTcapCamel) {
     for (const char* p : {"m3ua", "sccp", "camel", "isup"})
         EXPECT_TRUE(has(j["protocol"], p)) << p << " in " << j["protocol"];
     EXPECT_EQ(j["m3ua"]["si"], nlohmann::json({3, 5}));
-    EXPECT_EQ(j["sccp"]["src"], nlohmann::json({20}));
-    EXPECT_EQ(j["sccp"]["dst"], nlohmann::json({100}));
-    EXPECT_EQ(j["tcap"]["opcode"], nlohmann::json({0}));
+    EXPECT_EQ(j["sccp"]["src"], nlohmann::json::array({20}));
+    EXPECT_EQ(j["sccp"]["dst"], nlohmann::json::array({100}));
+    EXPECT_EQ(j["tcap"]["opcode"], nlohmann::json::array({0}));
     EXPECT_EQ(j["camel"]["op"], nlohmann::json({"initialDP"}));
     EXPECT_EQ(j["camel"]["calling"], nlohmann::json({"674523010"}));
 }

@@ -10,7 +10,7 @@
 /// - `ntlm.targetName`: from challenge;
 /// - `user`: the authenticate message's user name, case kept;
 /// and names the protocol `ntlm` on the first message that parses.
-/// Scanning stops after kMaxScan bytes per direction.
+/// Scanning stops after kMaxScan bytes per direction (authentication comes early in a session).
 #include <cstddef>
 #include <cstdint>
 
@@ -24,7 +24,7 @@ namespace flowdex::protocols::ntlm {
 
 constexpr size_t kMaxMessage = 4096;
 constexpr size_t kMaxBase64 = 8192;
-constexpr size_t kMaxScan = 1 << 20;
+constexpr size_t kMaxScan = 65536;
 
 enum class Parse : uint8_t { Done, NeedMore, Bad };
 

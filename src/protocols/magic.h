@@ -1,7 +1,9 @@
 #pragma once
 /// Content types of payload bytes (Arkime's `*.bodyMagic`), by libmagic: the MIME type of the
 /// first bytes of a body. One libmagic handle per thread (handles are not thread-safe), opened on
-/// first use with the system's compiled magic database; when it cannot be opened no type is given.
+/// first use with the system's compiled magic database (checks for archives, compressed data, ELF,
+/// CDF, CSV and application types off); when it cannot be opened no type is given. At most the
+/// first 256 bytes are typed, and identical byte strings are answered from a per-thread cache.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -27,7 +27,7 @@ constexpr size_t kMaxHost = 1024;     ///< Host value kept for http.uri
 constexpr size_t kMaxUri = 4096;      ///< Arkime's MAX_URL_LENGTH
 constexpr size_t kMaxReqBody = 2000;  ///< maxReqBody of the regression settings
 constexpr int kMaxPendingRequests = 16;
-constexpr size_t kMagicBytes = 1024;  ///< body bytes given to libmagic
+constexpr size_t kMagicBytes = 256;  ///< body bytes given to libmagic
 
 /// Request methods (Arkime's method list; PRI is the HTTP/2 preface).
 constexpr std::array<std::string_view, 35> kMethods = {

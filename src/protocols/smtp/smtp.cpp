@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <array>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -94,17 +95,47 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
+/// iconv descriptors to UTF-8, opened once per charset and thread (opening one loads a module).
+class Converters {
+  public:
+    ~Converters() {
+        for (Entry& e : entries_)
+            if (e.cd != kNone) iconv_close(e.cd);
+    }
+    iconv_t get(const std::string& charset) {
+        for (Entry& e : entries_)
+            if (e.used && e.charset == charset) return e.cd;
+        Entry& e = entries_[next_++ % entries_.size()];
+        if (e.cd != kNone) iconv_close(e.cd);
+        e.used = true;
+        e.charset = charset;
+        e.cd = iconv_open("UTF-8", charset.c_str());
+        return e.cd;
+    }
+    static inline const iconv_t kNone = reinterpret_cast<iconv_t>(-1);
+
+  private:
+    struct Entry {
+        bool used = false;
+        std::string charset;
+        iconv_t cd = kNone;
+    };
+    std::array<Entry, 8> entries_{};
+    size_t next_ = 0;
+};
+
 /// `text` in `charset` to UTF-8; the text itself when iconv does not know the charset or fails.
 std::string to_utf8(std::string_view text, const std::string& charset) {
     if (text.empty()) return {};
-    iconv_t cd = iconv_open("UTF-8", charset.c_str());
-    if (cd == reinterpret_cast<iconv_t>(-1)) return std::string(text);
+    thread_local Converters converters;
+    iconv_t cd = converters.get(charset);
+    if (cd == Converters::kNone) return std::string(text);
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset the shift state
     std::string out(text.size() * 4 + 8, '\0');
     char* in = const_cast<char*>(text.data());
     size_t inLeft = text.size(), outLeft = out.size();
     char* o = out.data();
     size_t rc = iconv(cd, &in, &inLeft, &o, &outLeft);
-    iconv_close(cd);
     if (rc == static_cast<size_t>(-1)) return std::string(text);
     out.resize(out.size() - outLeft);
     return out;

@@ -6,6 +6,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <array>
+#include <cstring>
 #include <ctime>
 #include <memory>
 
@@ -85,18 +87,47 @@ void string(std::string& out, const char* key, const std::string& v) {
     json_append_string(out, v);
 }
 
+/// Servers send the same certificates again and again, and decoding one (OpenSSL 3 decodes its
+/// key too) costs far more than hashing it: decoded certificates are kept per thread by SHA-1.
+struct CertCache {
+    struct Slot {
+        bool used = false, ok = false;
+        unsigned char sha1[20] = {};
+        CertInfo info;
+    };
+    std::array<Slot, 64> slots{};
+};
+
+bool decode_uncached(const uint8_t* der, size_t len, CertInfo& c);
+
 }  // namespace
 
 bool decode_cert(const uint8_t* der, size_t len, int64_t nowSecs, CertInfo& c) {
     if (len == 0 || len > kMaxCertBytes) return false;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdLen = 0;
+    if (EVP_Digest(der, len, md, &mdLen, EVP_sha1(), nullptr) != 1 || mdLen != 20) return false;
+    thread_local CertCache cache;
+    CertCache::Slot& slot = cache.slots[md[0] % cache.slots.size()];
+    if (!slot.used || std::memcmp(slot.sha1, md, 20) != 0) {
+        slot.used = true;
+        std::memcpy(slot.sha1, md, 20);
+        slot.info = CertInfo{};
+        slot.ok = decode_uncached(der, len, slot.info);
+        if (slot.ok) hex(md, mdLen, slot.info.hash, true);  // of the bytes as sent
+    }
+    if (!slot.ok) return false;
+    c = slot.info;
+    c.now = nowSecs;
+    return true;
+}
+
+namespace {
+
+bool decode_uncached(const uint8_t* der, size_t len, CertInfo& c) {
     const unsigned char* p = der;
     std::unique_ptr<X509, X509Free> x(d2i_X509(nullptr, &p, static_cast<long>(len)));
     if (!x) return false;
-    c = CertInfo{};
-    c.now = nowSecs;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdLen = 0;
-    if (EVP_Digest(der, len, md, &mdLen, EVP_sha1(), nullptr) == 1) hex(md, mdLen, c.hash, true);  // bytes as sent
     if (const ASN1_INTEGER* serial = X509_get0_serialNumber(x.get())) {
         // The DER content bytes, sign byte included (00f1965d…).
         unsigned char* enc = nullptr;
@@ -140,6 +171,8 @@ bool decode_cert(const uint8_t* der, size_t len, int64_t nowSecs, CertInfo& c) {
     }
     return true;
 }
+
+}  // namespace
 
 void CertObjects::add(CertInfo&& c) {
     if (certs_.size() >= kMaxCerts) return;

@@ -176,6 +176,11 @@ AddResult FieldValues::store_string(const FieldDef& def, int pos, std::string_vi
 }
 
 AddResult FieldValues::add_string_r(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated) {
+    return add_string_cased(reg, pos, v, truncated, false);
+}
+
+AddResult FieldValues::add_string_cased(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated,
+                                        bool asIs) {
     if (truncated) *truncated = false;
     if (!reg.valid(pos)) return AddResult::BadField;
     const FieldDef& def = reg.at(pos);
@@ -186,7 +191,8 @@ AddResult FieldValues::add_string_r(const FieldRegistry& reg, int pos, std::stri
         v = v.substr(0, kMaxFieldString);
         if (truncated) *truncated = true;
     }
-    const int casing = def.kind == FieldKind::LoTermField   ? kLower
+    const int casing = asIs                                 ? kAsIs
+                       : def.kind == FieldKind::LoTermField ? kLower
                        : def.kind == FieldKind::UpTermField ? kUpper
                                                             : kAsIs;
     return store_string(def, pos, v, casing);

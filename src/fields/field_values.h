@@ -75,6 +75,11 @@ class FieldValues {
     /// over kMaxFieldString bytes are cut and `*truncated` is set (false otherwise). IP fields
     /// accept the address as text (same as add_ip).
     AddResult add_string_r(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated = nullptr);
+    /// Same, but the value is stored as given even in a lo/uptermfield (Arkime's parsers choose
+    /// the case themselves: `user` keeps "Administrator").
+    AddResult add_string_as_is(const FieldRegistry& reg, int pos, std::string_view v) {
+        return add_string_cased(reg, pos, v, nullptr, true);
+    }
     /// Float fields (Float, FloatSet).
     AddResult add_float_r(const FieldRegistry& reg, int pos, double v);
     /// IP fields (Ip, IpSet): IPv4 dotted or IPv6 text, stored in canonical form (IPv4-mapped IPv6
@@ -127,6 +132,7 @@ class FieldValues {
     const Entry* find(int pos) const;
     Entry& slot(int pos);
     AddResult store_string(const FieldDef& def, int pos, std::string_view v, int casing);
+    AddResult add_string_cased(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated, bool asIs);
 
     std::vector<Entry> entries_;
 };

@@ -1,19 +1,44 @@
 #include "protocols/protocols.h"
 
 #include "protocols/dcerpc/dcerpc.h"
+#include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
+#include "protocols/ics/ics.h"
+#include "protocols/mysql/mysql.h"
+#include "protocols/ntlm/ntlm.h"
+#include "protocols/quic/gquic.h"
+#include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
+#include "protocols/sigtran/sigtran.h"
+#include "protocols/smtp/smtp.h"
+#include "protocols/socks/socks.h"
+#include "protocols/ssh/ssh.h"
 #include "protocols/tls/tls.h"
+#include "session/session.h"
 
 namespace flowdex::protocols {
 
+void restart_classification(session::Session& s) {
+    s.classified[0] = s.classified[1] = false;
+}
+
 void register_builtin_protocols(Registries& r) {
+    register_ntlm(r);
     register_dns(r);
     register_http(r);
     register_tls(r);
     register_signatures(r);
     register_dcerpc(r);
+    register_socks(r);
+    register_smtp(r);
+    register_sigtran(r);
+    register_ssh(r);
+    register_mysql(r);
+    register_ics(r);
+    register_gquic(r);
+    register_dhcp(r);
+    register_rdp(r);
 }
 
 }  // namespace flowdex::protocols

@@ -20,6 +20,11 @@ struct Registries {
     session::HookRegistry& hooks;
 };
 
+/// A tunnel or upgrade ends here (SOCKS handshake done, STARTTLS accepted, HTTP CONNECT answered):
+/// the next payload of each direction is classified again, as the first payload of the protocol
+/// carried inside, so its classifiers and parsers join the session.
+void restart_classification(session::Session& s);
+
 /// Registers every built-in protocol (start-up only, before the registries are frozen).
 void register_builtin_protocols(Registries& r);
 

@@ -6,7 +6,8 @@
 //   then frames, each: u16 big-endian length, u8 time step, `length` bytes (a short last frame
 //   is cut to what is left). Time steps: 0-199 → that many ms, 200-254 → (n-199) × 30 s,
 //   255 → the clock goes back 1 h (captures are not always in order).
-// Every frame is decoded with decode::Decoder and added to a session::FlowTable whose sink builds
+// Every frame is decoded with decode::Decoder and added to a session::FlowTable (all built-in
+// protocols registered) whose sink builds
 // each saved session's record with session::RecordBuilder; flush_all() saves the rest.
 // tests/fuzz/run builds this and seeds it from real captures.
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "classify/classifier.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "protocols/protocols.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
 #include "session/record.h"
@@ -42,6 +44,8 @@ struct Globals {
     session::CoreFields core;
     Globals() {
         core = session::CoreFields::resolve(registry);
+        protocols::Registries r{registry, classifiers, hooks};
+        protocols::register_builtin_protocols(r);  // payloads reach every built-in parser
         registry.freeze();
         classifiers.freeze();
     }

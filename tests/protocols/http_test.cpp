@@ -255,5 +255,69 @@ TEST(Http, ResponseOnlyAndXffForms) {
     EXPECT_FALSE(http.contains("path"));
 }
 
+/// Protocol names that HTTP requests and answers imply.
+nlohmann::json names_of(const std::string& req, const std::string& resp) {
+    nlohmann::json protos;
+    run({req}, {resp}, &protos);
+    return sorted(protos);
+}
+
+TEST(Http, ServiceNamesFromPathAndUpgrade) {
+    const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    auto get = [](const std::string& method, const std::string& path) {
+        return method + " " + path + " HTTP/1.1\r\nHost: ca.example.com\r\n\r\n";
+    };
+    EXPECT_EQ(names_of(get("GET", "/CertSrv/certfnsh.asp"), ok), nlohmann::json({"adcs-web", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("GET", "/certsrv/mscep/mscep.dll?operation=GetCACert"), ok),
+              nlohmann::json({"adcs-ndes", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("POST", "/X_CEP_Kerberos/service.svc/CEP"), ok),
+              nlohmann::json({"adcs-cep", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("POST", "/X_CES_Kerberos/service.svc/CES"), ok),
+              nlohmann::json({"adcs-ces", "http", "tcp"}));
+    EXPECT_EQ(names_of(get("POST", "/wsman"), ok), nlohmann::json({"http", "tcp", "winrm"}));
+    EXPECT_EQ(names_of(get("POST", "/wsmania"), ok), nlohmann::json({"http", "tcp"}));
+    EXPECT_EQ(names_of(get("GET", "/other/certsrv"), ok), nlohmann::json({"http", "tcp"}));
+    const std::string upgrade = "GET /chat HTTP/1.1\r\nHost: ws\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+    EXPECT_EQ(names_of(upgrade, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"),
+              nlohmann::json({"http", "tcp", "websocket"}));
+    EXPECT_EQ(names_of(upgrade, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"),
+              nlohmann::json({"http", "tcp"}));
+    EXPECT_EQ(names_of("RPC_IN_DATA /rpc/rpcproxy.dll?mail:6001 HTTP/1.1\r\nHost: mail\r\n\r\n", ok),
+              nlohmann::json({"http", "rpc-over-http", "tcp"}));
+}
+
+TEST(Http, ConnectTunnelIsClassifiedAgain) {
+    Harness h;
+    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
+    protocols::register_builtin_protocols(regs);
+    h.start();
+    TcpFlow f;
+    uint64_t t = T0;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    const std::string req = "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n";
+    const std::string resp = "HTTP/1.1 200 Connection established\r\n\r\n";
+    const std::string hello("\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 10);  // a (too short) ClientHello
+    h.feed(f.cdata(0, req), t += 1000);
+    h.feed(f.sdata(0, resp), t += 1000);
+    h.feed(f.cdata(static_cast<uint32_t>(req.size()), hello), t += 1000);
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(sorted(s->at("protocol")), nlohmann::json({"http", "tcp", "tls"}));
+    EXPECT_EQ(s->at("http.method"), nlohmann::json({"CONNECT"}));
+}
+
+TEST(Http, ResponseBodyMagic) {
+    const std::string html = "<!DOCTYPE html>\n<html><head><title>t</title></head><body>hi</body></html>\n";
+    const std::string req = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world";
+    const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(html.size()) + "\r\n\r\n" + html;
+    nlohmann::json http = run({req}, {resp.substr(0, 40), resp.substr(40)});
+    EXPECT_EQ(http["bodyMagic"], nlohmann::json({"text/html"})) << "the request body is not typed";
+    http = run({req}, {"HTTP/1.1 204 No Content\r\n\r\n"});
+    EXPECT_FALSE(http.contains("bodyMagic"));
+}
+
 }  // namespace
 }  // namespace flowdex::session::test

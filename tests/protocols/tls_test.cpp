@@ -6,6 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "protocols/tls/tls.h"
 #include "session/session_harness.h"
 
@@ -141,6 +146,89 @@ TEST(Tls, TruncatedAndMalformed) {
         bad[i] = static_cast<char>(bad[i] ^ 0xff);
         run({bad}, {sh});
     }
+}
+
+/// A self-signed P-256 certificate: CN "Host.Example", O "Org", SAN www.example.org, serial 0x80
+/// (DER adds a sign byte), valid 2020-01-01 .. 2020-01-31.
+std::string make_cert() {
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509* x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 0x80);
+    ASN1_TIME_set(X509_getm_notBefore(x), 1577836800);
+    ASN1_TIME_set(X509_getm_notAfter(x), 1577836800 + 30 * 86400);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Host.Example"), -1, -1,
+                               0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Org"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_set_pubkey(x, key);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+    if (X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "DNS:WWW.example.org")) {
+        X509_add_ext(x, ext, -1);
+        X509_EXTENSION_free(ext);
+    }
+    X509_sign(x, key, EVP_sha256());
+    unsigned char* der = nullptr;
+    int n = i2d_X509(x, &der);
+    std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(n > 0 ? n : 0));
+    OPENSSL_free(der);
+    X509_free(x);
+    EVP_PKEY_free(key);
+    return out;
+}
+std::string certificate_msg(const std::vector<std::string>& ders) {
+    std::string list;
+    for (const std::string& d : ders)
+        list += u24(static_cast<uint32_t>(d.size())) + d;
+    return handshake(11, u24(static_cast<uint32_t>(list.size())) + list);
+}
+
+TEST(Tls, ServerCertificate) {
+    const std::string der = make_cert();
+    ASSERT_FALSE(der.empty());
+    const std::string sh = server_hello();
+    // ServerHello record, then a Certificate record split in the middle of the DER bytes.
+    const std::string certRec = record(certificate_msg({der, "\x30\x03\x02\x01\x01"s}));
+    const std::string hello = sh.substr(0, sh.size() - 6);
+    nlohmann::json all;
+    run({client_hello()}, {hello, certRec.substr(0, 100), certRec.substr(100)}, &all);
+    ASSERT_TRUE(all.contains("cert")) << all.dump();
+    ASSERT_EQ(all["certCnt"], 1) << "the malformed second certificate is skipped";
+    const nlohmann::json& c = all["cert"][0];
+    EXPECT_EQ(c["subjectCN"], nlohmann::json({"host.example"}));
+    EXPECT_EQ(c["issuerON"], nlohmann::json({"Org"}));
+    EXPECT_EQ(c["alt"], nlohmann::json({"www.example.org"}));
+    EXPECT_EQ(c["serial"], "0080");
+    EXPECT_EQ(c["notBefore"], 1577836800000LL);
+    EXPECT_EQ(c["validDays"], 30);
+    EXPECT_EQ(c["validSeconds"], 30 * 86400);
+    EXPECT_EQ(c["publicAlgorithm"], "id-ecPublicKey");
+    EXPECT_EQ(c["curve"], "prime256v1");
+    EXPECT_EQ(c["hash"].get<std::string>().size(), 59u);  // 20 bytes as hex pairs joined by ':'
+    // The client's own certificate is not reported; a corrupt DER gives nothing.
+    run({client_hello() + record(certificate_msg({der}))}, {hello}, &all);
+    EXPECT_FALSE(all.contains("cert"));
+    std::string bad = der;
+    bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0xff);
+    run({client_hello()}, {hello, record(certificate_msg({der.substr(0, der.size() / 2), bad.substr(0, 40)}))}, &all);
+    EXPECT_FALSE(all.contains("cert"));
+}
+
+TEST(Tls, ServerAlpnH2NamesHttp2) {
+    auto hello_with = [](const std::string& alpn) {
+        std::string list = std::string(1, static_cast<char>(alpn.size())) + alpn;
+        std::string exts = ext(0x0010, u16(static_cast<uint32_t>(list.size())) + list);
+        std::string body = u16(0x0303) + std::string(32, 's') + "\x00"s + u16(0xc02f) + "\x00"s +
+                           u16(static_cast<uint32_t>(exts.size())) + exts;
+        return record(handshake(2, body));
+    };
+    nlohmann::json all;
+    run({client_hello()}, {hello_with("h2")}, &all);
+    EXPECT_NE(std::find(all["protocol"].begin(), all["protocol"].end(), "http2"), all["protocol"].end());
+    run({client_hello()}, {hello_with("http/1.1")}, &all);
+    EXPECT_EQ(std::find(all["protocol"].begin(), all["protocol"].end(), "http2"), all["protocol"].end());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -147,6 +148,7 @@ void on_first_payload(void*, Session& s, const uint8_t* d, uint32_t len, int) {
     if (s.table->has_protocol(s, "dcerpc")) return;
     s.table->add_protocol(s, "dcerpc");
     s.table->register_parser(s, {parse, nullptr, free_state, new State});
+    ntlm::attach(s);
 }
 
 int field(fields::FieldRegistry& reg, const char* db, fields::FieldKind kind, fields::FieldType type) {

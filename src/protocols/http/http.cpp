@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "protocols/magic.h"
+#include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -25,6 +27,7 @@ constexpr size_t kMaxHost = 1024;     ///< Host value kept for http.uri
 constexpr size_t kMaxUri = 4096;      ///< Arkime's MAX_URL_LENGTH
 constexpr size_t kMaxReqBody = 2000;  ///< maxReqBody of the regression settings
 constexpr int kMaxPendingRequests = 16;
+constexpr size_t kMagicBytes = 256;  ///< body bytes given to libmagic
 
 /// Request methods (Arkime's method list; PRI is the HTTP/2 preface).
 constexpr std::array<std::string_view, 35> kMethods = {
@@ -39,7 +42,7 @@ struct Fields {
     int uri = -1, path = -1, key = -1, value = -1, host = -1, useragent = -1, xff = -1;
     int reqHeader = -1, resHeader = -1, reqField = -1, reqValue = -1, resField = -1, resValue = -1;
     int cookieKey = -1, cookieValue = -1, md5 = -1, sha256 = -1, user = -1, authType = -1, requestBody = -1;
-    int referer = -1, authorization = -1, location = -1;
+    int referer = -1, authorization = -1, location = -1, bodyMagic = -1;
     std::array<int, kMethods.size()> methodCount{};
 };
 
@@ -79,6 +82,8 @@ struct Direction {
     bool bodySeen = false;
     EVP_MD_CTX* md5 = nullptr;
     EVP_MD_CTX* sha256 = nullptr;
+    std::string magic;  ///< first body bytes for libmagic (at most kMagicBytes)
+    bool magicPending = false;
 
     // --- requests sent from this direction that wait for their response
     ReqKind pending[kMaxPendingRequests] = {};
@@ -98,6 +103,7 @@ struct State {
     std::string url;   ///< URL of the request being parsed
     std::string host;  ///< its Host value
     bool haveUrl = false, haveHost = false;
+    bool websocketAsked = false;  ///< a request asked to upgrade to websocket
 };
 
 // ---------------------------------------------------------------- small helpers
@@ -425,7 +431,16 @@ void message_begin(Direction& d) {
     d.havePending = false;
 }
 
+/// http.bodyMagic from the body's first bytes (the same whatever the segmentation).
+void body_type(State& st, Session& s, Direction& d) {
+    d.magicPending = false;
+    std::string_view m = body_magic(reinterpret_cast<const uint8_t*>(d.magic.data()), d.magic.size());
+    if (!m.empty()) add_str(st, s, st.f->bodyMagic, m);
+    d.magic.clear();
+}
+
 void message_complete(State& st, Session& s, Direction& d) {
+    if (d.magicPending) body_type(st, s, d);
     if (d.bodySeen) {
         add_hex_digest(st, s, st.f->md5, d.md5);
         add_hex_digest(st, s, st.f->sha256, d.sha256);
@@ -442,6 +457,8 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
         if (icontains(v, "password=") || icontains(v, "passwd=") || icontains(v, "pass="))
             s.table->add_tag(s, "http:password");
         if (which == st.urlWhich && n <= kMaxReqBody && valid_utf8(p, n)) add_str(st, s, st.f->requestBody, v);
+        d.magic.clear();
+        d.magicPending = which != st.urlWhich && st.f->bodyMagic >= 0;  // response bodies only
         if (!d.md5) d.md5 = EVP_MD_CTX_new();
         if (!d.sha256) d.sha256 = EVP_MD_CTX_new();
         if (d.md5) EVP_DigestInit_ex(d.md5, EVP_md5(), nullptr);
@@ -449,6 +466,10 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
     }
     if (d.md5) EVP_DigestUpdate(d.md5, p, n);
     if (d.sha256) EVP_DigestUpdate(d.sha256, p, n);
+    if (d.magicPending) {
+        d.magic.append(reinterpret_cast<const char*>(p), std::min(n, kMagicBytes - d.magic.size()));
+        if (d.magic.size() >= kMagicBytes) body_type(st, s, d);
+    }
 }
 
 /// "HTTP/d.d" → "d.d"; false when malformed.
@@ -580,6 +601,7 @@ bool header(State& st, Session& s, Direction& d, int which) {
         if (icontains(value, "chunked")) d.chunked = true;
     } else if (lname == "upgrade") {
         d.upgradeHeader = true;
+        if (d.request && icontains(value, "websocket")) st.websocketAsked = true;
     } else if (lname == "connection") {
         if (icontains(value, "upgrade")) d.connectionUpgrade = true;
     }
@@ -604,8 +626,24 @@ void flush_url(State& st, Session& s) {
     st.host.clear();
 }
 
+/// Services named from the request path (Arkime's names): AD CS enrollment pages and WinRM.
+void name_service(Session& s, std::string_view url) {
+    std::string_view path = url.substr(0, url.find('?'));
+    if (icontains(path, "/certsrv/mscep"))
+        s.table->add_protocol(s, "adcs-ndes");
+    else if (istarts(path, "/certsrv"))
+        s.table->add_protocol(s, "adcs-web");
+    else if (icontains(path, "_cep") && icontains(path, "service.svc"))
+        s.table->add_protocol(s, "adcs-cep");
+    else if ((icontains(path, "_ces") || icontains(path, "/enrollmentserver")) && icontains(path, "service.svc"))
+        s.table->add_protocol(s, "adcs-ces");
+    else if (iequals(path, "/wsman") || istarts(path, "/wsman/"))
+        s.table->add_protocol(s, "winrm");
+}
+
 void headers_complete(State& st, Session& s, Direction& d, int which) {
     const Fields& f = *st.f;
+    if (d.request && st.haveUrl) name_service(s, st.url);
     flush_url(st, s);
     if (d.request) {
         std::string_view method = kMethods[static_cast<size_t>(d.methodIndex)];
@@ -633,6 +671,7 @@ void headers_complete(State& st, Session& s, Direction& d, int which) {
         return;
     }
     s.fields.add_int(*st.reg, f.statuscode, d.status);
+    if (d.status == 101 && st.websocketAsked) s.table->add_protocol(s, "websocket");
     add_str(st, s, f.serverVersion, d.version);
     // The request this answers (a final status takes it off the other direction's queue).
     ReqKind kind = ReqKind::Other;
@@ -644,6 +683,13 @@ void headers_complete(State& st, Session& s, Direction& d, int which) {
     }
     bool noBody = (d.status >= 100 && d.status < 200) || d.status == 204 || d.status == 304 || kind == ReqKind::Head ||
                   (kind == ReqKind::Connect && d.status >= 200 && d.status < 300);
+    if (kind == ReqKind::Connect && d.status >= 200 && d.status < 300) {
+        // The proxy opened the tunnel: what follows is another protocol (usually TLS).
+        message_complete(st, s, d);
+        d.st = other.st = St::Dead;
+        restart_classification(s);
+        return;
+    }
     if (noBody) {
         message_complete(st, s, d);
     } else if (d.chunked) {
@@ -798,6 +844,10 @@ void http_free(void* ctx, Session&) {
     delete static_cast<State*>(ctx);
 }
 
+void rpc_over_http_classify(void*, Session& s, const uint8_t*, uint32_t, int) {
+    if (s.table) s.table->add_protocol(s, "rpc-over-http");
+}
+
 void http_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || s.table->has_protocol(s, "http")) return;
     s.table->add_protocol(s, "http");
@@ -805,6 +855,7 @@ void http_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;
     s.table->register_parser(s, session::ParserEntry{http_parse, http_save, http_free, st});
+    ntlm::attach(s);
 }
 
 // ---------------------------------------------------------------- registration
@@ -855,6 +906,7 @@ void register_http(Registries& r) {
     f.user = reg.find_db("http.user");
     f.authType = reg.find_db("http.authType");
     f.requestBody = reg.find_db("http.requestBody");
+    f.bodyMagic = reg.find_db("http.bodyMagic");
 
     using K = fields::FieldKind;
     using T = fields::FieldType;
@@ -877,6 +929,11 @@ void register_http(Registries& r) {
     }
     for (auto t : {classify::Transport::Tcp, classify::Transport::Sctp})
         r.classifiers.add(t, classify::Classifier{"http", 0, "HTTP", http_classify, &f});
+    // Outlook Anywhere: RPC over HTTP's own methods (the request line is not HTTP to the parser;
+    // the server's HTTP answer names http).
+    for (const char* m : {"RPC_IN_DATA ", "RPC_OUT_DATA "})
+        r.classifiers.add(classify::Transport::Tcp,
+                          classify::Classifier{"rpc-over-http", 0, m, rpc_over_http_classify, nullptr});
 }
 
 }  // namespace flowdex::protocols

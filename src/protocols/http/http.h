@@ -32,7 +32,14 @@
 ///   hashes the encoded bytes; `http.requestBody`: the first body piece of a request when it is
 ///   at most 2000 bytes of UTF-8 (maxReqBody); tag `http:password` when the first body piece
 ///   holds `password=`, `passwd=` or `pass=`.
-/// `http.bodyMagic` is not filled (it needs libmagic).
+/// `http.bodyMagic`: the libmagic MIME type of each response body's first 1024 bytes (protocols/magic.h).
+///
+/// Further protocol names: `adcs-web` (path under /certsrv), `adcs-ndes` (/certsrv/mscep…),
+/// `adcs-cep` / `adcs-ces` (…_CEP…/…_CES… or /EnrollmentServer… service.svc paths), `winrm`
+/// (/wsman), `websocket` (a 101 answer to a websocket upgrade), `rpc-over-http` (RPC_IN_DATA /
+/// RPC_OUT_DATA requests). A 2xx answer to CONNECT ends HTTP parsing and restarts classification
+/// (restart_classification), so the tunnelled protocol is named and parsed. NTLMSSP in
+/// Authorization/WWW-Authenticate headers is read by the ntlm scanner (protocols/ntlm).
 ///
 /// Bounds: per direction one line buffer (kMaxLine bytes; longer lines are cut, not failed) and
 /// one pending header; per session the current URL and Host (also cut). Bodies are hashed as

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -473,11 +474,18 @@ constexpr std::array kTable = {
     Signature{"ptp", kUdp, {}, kPtpPorts, ptp_probe},
 };
 
+/// Protocols whose authentication exchanges may hold NTLMSSP messages.
+bool carries_ntlm(std::string_view name) {
+    static constexpr std::array<std::string_view, 6> kCarriers = {"smb", "ldap", "smtp", "imap", "pop3", "tds"};
+    return std::find(kCarriers.begin(), kCarriers.end(), name) != kCarriers.end();
+}
+
 void on_match(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
     const auto& sig = *static_cast<const Signature*>(ctx);
     if (!accepts(sig, s, data, len, which)) return;
     s.table->add_protocol(s, sig.name);
     if (!sig.also.empty()) s.table->add_protocol(s, sig.also);
+    if (carries_ntlm(sig.name)) ntlm::attach(s);
 }
 
 /// Port bits of `rule` restricted to the entry's transports.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/tls/certs.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -23,7 +24,7 @@ constexpr size_t kMaxHandshake = 65536;      ///< handshake bytes buffered per d
 
 struct Fields {
     int version = -1, cipher = -1, ja3 = -1, ja3s = -1, ja3string = -1, ja3sstring = -1;
-    int ja4 = -1, ja4r = -1, srcSessionId = -1, dstSessionId = -1, host = -1;
+    int ja4 = -1, ja4r = -1, srcSessionId = -1, dstSessionId = -1, host = -1, cert = -1;
 };
 
 struct Direction {
@@ -36,6 +37,7 @@ struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
     Direction d[2];
+    int serverWhich = -1;  ///< the direction that sent the ServerHello (its certificates count)
 };
 
 // ---------------------------------------------------------------- helpers
@@ -252,6 +254,10 @@ std::string cipher_name(uint32_t id) {
 void add_str(State& st, Session& s, int pos, std::string_view v) {
     if (pos >= 0 && !v.empty()) s.fields.add_string(*st.reg, pos, v);
 }
+/// Stored as built: JA4 keeps the case of the ALPN characters (t13d1615H2_…).
+void add_as_is(State& st, Session& s, int pos, std::string_view v) {
+    if (pos >= 0 && !v.empty()) s.fields.add_string_as_is(*st.reg, pos, v);
+}
 
 void client_hello(State& st, Session& s, Reader m) {
     uint32_t version = m.u16();
@@ -369,8 +375,8 @@ void client_hello(State& st, Session& s, Reader m) {
     auto trunc = [](std::string_view raw) {
         return raw.empty() ? std::string("000000000000") : digest_hex(EVP_sha256(), raw).substr(0, 12);
     };
-    add_str(st, s, f.ja4, a + '_' + trunc(b) + '_' + (sortedExts.empty() ? trunc("") : trunc(c)));
-    add_str(st, s, f.ja4r, a + '_' + b + '_' + c);
+    add_as_is(st, s, f.ja4, a + '_' + trunc(b) + '_' + (sortedExts.empty() ? trunc("") : trunc(c)));
+    add_as_is(st, s, f.ja4r, a + '_' + b + '_' + c);
 
     if (sid.ok && sid.n > 0) add_str(st, s, f.srcSessionId, hex(sid.p, sid.n));
     if (!sni.empty()) add_str(st, s, f.host, sni);
@@ -397,6 +403,12 @@ void server_hello(State& st, Session& s, Reader m) {
             if (is_grease(type)) continue;
             exts.push_back(type);
             if (type == 0x002b && e.left() >= 2) selected = e.u16();
+            if (type == 0x0010) {  // ALPN: the server's choice
+                Reader list = e.sub(e.u16());
+                Reader proto = list.sub(list.u8());
+                if (list.ok && std::string_view(reinterpret_cast<const char*>(proto.p), proto.n) == "h2")
+                    s.table->add_protocol(s, "http2");
+            }
         }
     }
     const Fields& f = *st.f;
@@ -406,6 +418,26 @@ void server_hello(State& st, Session& s, Reader m) {
     add_str(st, s, f.ja3sstring, ja3s);
     add_str(st, s, f.ja3s, digest_hex(EVP_md5(), ja3s));
     if (sid.n > 0) add_str(st, s, f.dstSessionId, hex(sid.p, sid.n));
+}
+
+/// Certificate message (TLS 1.2 and older; 1.3 sends it encrypted): a 24-bit list of 24-bit
+/// length-prefixed DER certificates.
+void certificates(State& st, Session& s, Reader m) {
+    if (st.f->cert < 0) return;
+    uint32_t total = m.u8() << 16;
+    total |= m.u16();
+    Reader list = m.sub(total);
+    auto* objs = s.fields.object<tls::CertObjects>(*st.reg, st.f->cert);
+    if (!objs) return;
+    const auto now = static_cast<int64_t>(s.firstUs / 1000000);
+    while (list.left() >= 3) {
+        uint32_t len = list.u8() << 16;
+        len |= list.u16();
+        Reader der = list.sub(len);
+        if (!list.ok) break;
+        tls::CertInfo c;
+        if (tls::decode_cert(der.p, der.n, now, c)) objs->add(std::move(c));
+    }
 }
 
 // ---------------------------------------------------------------- reassembly
@@ -422,7 +454,13 @@ void handshake(State& st, Session& s, Direction& d) {
         }
         if (d.hs.size() - off < len + 4) break;
         if (p[0] == 1) client_hello(st, s, Reader{p + 4, len});
-        if (p[0] == 2) server_hello(st, s, Reader{p + 4, len});
+        const int which = &d == &st.d[0] ? 0 : 1;
+        if (p[0] == 2) {
+            server_hello(st, s, Reader{p + 4, len});
+            st.serverWhich = which;
+        }
+        // Client certificates are not reported.
+        if (p[0] == 11 && which == st.serverWhich) certificates(st, s, Reader{p + 4, len});
         off += len + 4;
     }
     d.hs.erase(0, off);
@@ -505,6 +543,7 @@ void register_tls(Registries& r) {
     f.srcSessionId = reg.find_db("tls.srcSessionId");
     f.dstSessionId = reg.find_db("tls.dstSessionId");
     f.host = reg.find_db("http.host");
+    f.cert = reg.find_db("cert");
     r.classifiers.add(classify::Transport::Tcp, classify::Classifier{"tls", 0, "\x16\x03", tls_classify, &f});
 }
 

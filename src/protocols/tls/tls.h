@@ -14,7 +14,9 @@
 ///   `tls.srcSessionId` (hex, when not empty), SNI host name → `http.host` (as Arkime does);
 /// - ServerHello: `tls.version` (supported_versions when present), `tls.cipher` (IANA name, or
 ///   0xNNNN for suites without one here), `tls.ja3s` / `tls.ja3sstring`, `tls.dstSessionId`.
-/// Certificates (`cert`) are not filled.
+/// - ServerHello selecting ALPN `h2`: protocol `http2`;
+/// - Certificate (from the ServerHello's direction, TLS 1.2 and older): `cert` / `certCnt`, see certs.h.
+/// `tls.ja4`/`tls.ja4_r` keep the case of the ALPN characters (stored as built).
 #include "protocols/protocols.h"
 
 namespace flowdex::protocols {

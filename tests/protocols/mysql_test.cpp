@@ -1,0 +1,88 @@
+// MySQL handshake: server version and user whatever the segmentation; an SSL request hands the
+// stream to TLS; truncated or corrupt packets are harmless.
+#include "protocols/mysql/mysql.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "session/session_harness.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr uint64_t T0 = 1700000000 * kSec;
+
+std::string packet(uint8_t seq, const std::string& body) {
+    size_t n = body.size();
+    return std::string{static_cast<char>(n & 0xff), static_cast<char>((n >> 8) & 0xff), static_cast<char>(n >> 16),
+                       static_cast<char>(seq)} +
+           body;
+}
+const std::string kGreeting = packet(0, "\x0a"s + "8.0.32-test" + "\x00"s + std::string(40, 'g'));
+const std::string kLogin = packet(1, "\x85\xa6\xff\x01"s + std::string(4, '\0') + "\x21"s + std::string(23, '\0') +
+                                         "DbAdmin\x00"s + std::string(21, 'p'));
+const std::string kSslRequest = packet(1, "\x85\xae\xff\x01"s + std::string(4, '\0') + "\x21"s + std::string(23, '\0'));
+
+nlohmann::json run(const std::vector<std::string>& server, const std::vector<std::string>& client) {
+    Harness h;
+    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
+    protocols::register_builtin_protocols(regs);
+    h.start();
+    TcpFlow f;
+    f.sport = 3306;
+    uint64_t t = T0;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    uint32_t soff = 0, coff = 0;
+    for (const std::string& b : server) {
+        h.feed(f.sdata(soff, b), t += 1000);
+        soff += static_cast<uint32_t>(b.size());
+    }
+    for (const std::string& b : client) {
+        h.feed(f.cdata(coff, b), t += 1000);
+        coff += static_cast<uint32_t>(b.size());
+    }
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    EXPECT_NE(s, nullptr);
+    return s ? s->json : nlohmann::json();
+}
+
+TEST(Mysql, VersionAndUser) {
+    nlohmann::json j = run({kGreeting}, {kLogin});
+    EXPECT_EQ(j["mysql"]["version"], "8.0.32-test") << j.dump();
+    EXPECT_EQ(j["mysql"]["user"], "dbadmin");
+}
+
+TEST(Mysql, SplitAtEveryByte) {
+    for (size_t i = 6; i < kGreeting.size(); ++i)
+        EXPECT_EQ(run({kGreeting.substr(0, i), kGreeting.substr(i)}, {kLogin})["mysql"]["version"], "8.0.32-test") << i;
+    for (size_t i = 1; i < kLogin.size(); ++i)
+        EXPECT_EQ(run({kGreeting}, {kLogin.substr(0, i), kLogin.substr(i)})["mysql"]["user"], "dbadmin") << i;
+}
+
+TEST(Mysql, SslRequestStartsTls) {
+    const std::string hello("\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 10);
+    nlohmann::json j = run({kGreeting}, {kSslRequest, hello});
+    EXPECT_NE(std::find(j["protocol"].begin(), j["protocol"].end(), "tls"), j["protocol"].end()) << j.dump();
+    EXPECT_FALSE(j["mysql"].contains("user"));
+}
+
+TEST(Mysql, TruncatedAndCorrupt) {
+    for (size_t i = 0; i < kLogin.size(); ++i) {
+        nlohmann::json j = run({kGreeting}, {kLogin.substr(0, i)});
+        EXPECT_FALSE(j.contains("mysql") && j["mysql"].contains("user") && j["mysql"]["user"] != "dbadmin") << i;
+        std::string bad = kLogin;
+        bad[i] = static_cast<char>(bad[i] ^ 0xff);
+        run({kGreeting}, {bad});
+    }
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

@@ -1,0 +1,75 @@
+// RDP negotiation: user cookie and requested/selected protocols from the first payloads.
+#include "protocols/rdp/rdp.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "session/session_harness.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr uint64_t T0 = 1700000000 * kSec;
+
+std::string tpkt(const std::string& x224) {
+    size_t n = x224.size() + 4;
+    return "\x03\x00"s + static_cast<char>(n >> 8) + static_cast<char>(n & 0xff) + x224;
+}
+std::string request(const std::string& cookie, uint32_t protocols) {
+    std::string body =
+        "\x00\xe0\x00\x00\x00\x00\x00"s + cookie + "\x01\x00\x08\x00"s + static_cast<char>(protocols) + "\x00\x00\x00"s;
+    body[0] = static_cast<char>(body.size() - 1);
+    return tpkt(body);
+}
+std::string confirm(uint32_t protocol) {
+    std::string body =
+        "\x0e\xd0\x00\x00\x12\x34\x00"s + "\x02\x00\x08\x00"s + static_cast<char>(protocol) + "\x00\x00\x00"s;
+    return tpkt(body);
+}
+
+nlohmann::json run(const std::string& c, const std::string& s) {
+    Harness h;
+    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
+    protocols::register_builtin_protocols(regs);
+    h.start();
+    TcpFlow f;
+    f.sport = 3389;
+    uint64_t t = T0;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    h.feed(f.cdata(0, c), t += 1000);
+    if (!s.empty()) h.feed(f.sdata(0, s), t += 1000);
+    h.table->flush_all();
+    const Saved* saved = h.find_saved("10.0.0.1");
+    EXPECT_NE(saved, nullptr);
+    return saved ? saved->json : nlohmann::json();
+}
+
+TEST(Rdp, CookieAndProtocols) {
+    nlohmann::json j = run(request("Cookie: mstshash=RdpUser\r\n", 3), confirm(1));
+    EXPECT_EQ(j["user"], nlohmann::json({"RdpUser"})) << j.dump();
+    EXPECT_EQ(j["rdp"]["requestedProtocols"], nlohmann::json({"ssl", "nla"}));
+    EXPECT_EQ(j["rdp"]["selectedProtocol"], nlohmann::json({"ssl"}));
+    j = run(request("", 0), confirm(0));
+    EXPECT_EQ(j["rdp"]["requestedProtocols"], nlohmann::json({"rdp"}));
+}
+
+TEST(Rdp, TruncatedAndCorrupt) {
+    const std::string c = request("Cookie: mstshash=u\r\n", 3);
+    for (size_t i = 0; i < c.size(); ++i) {
+        nlohmann::json j = run(c.substr(0, i + 1), "");
+        if (i + 1 < c.size()) {
+            EXPECT_FALSE(j.contains("rdp")) << i;
+        }
+        std::string bad = c;
+        bad[i] = static_cast<char>(bad[i] ^ 0xff);
+        run(bad, confirm(2));
+    }
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

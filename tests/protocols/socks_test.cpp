@@ -1,0 +1,124 @@
+// SOCKS 4a/5 handshakes: socks.* fields, and the protocol carried through the tunnel is classified.
+#include "protocols/socks/socks.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "session/session_harness.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr uint64_t T0 = 1700000000 * kSec;
+
+/// One message of the exchange: who sends it and its bytes.
+struct Msg {
+    int which;
+    std::string bytes;
+};
+
+nlohmann::json run(const std::vector<Msg>& msgs) {
+    Harness h;
+    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
+    protocols::register_builtin_protocols(regs);
+    h.start();
+    TcpFlow f;
+    f.sport = 1080;
+    uint64_t t = T0;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    uint32_t off[2] = {0, 0};
+    for (const Msg& m : msgs) {
+        h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
+        off[m.which] += static_cast<uint32_t>(m.bytes.size());
+    }
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    EXPECT_NE(s, nullptr);
+    return s ? s->json : nlohmann::json();
+}
+
+bool has_proto(const nlohmann::json& j, const std::string& p) {
+    return j.contains("protocol") && std::find(j["protocol"].begin(), j["protocol"].end(), p) != j["protocol"].end();
+}
+
+const std::string kGet = "GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n";
+const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+
+std::vector<Msg> socks5() {
+    return {{0, "\x05\x01\x02"s},
+            {1, "\x05\x02"s},
+            {0, "\x01\x05userx\x04pass"s},
+            {1, "\x01\x00"s},
+            {0, "\x05\x01\x00\x03\x0fwww.example.com\x00\x50"s},
+            {1, "\x05\x00\x00\x01\x0a\x00\x00\x01\x00\x50"s},
+            {0, kGet},
+            {1, kOk}};
+}
+
+TEST(Socks, Socks5WithAuthAndHttpInside) {
+    nlohmann::json j = run(socks5());
+    EXPECT_TRUE(has_proto(j, "socks")) << j.dump();
+    EXPECT_TRUE(has_proto(j, "http"));
+    EXPECT_EQ(j["socks"]["user"], "userx");
+    EXPECT_EQ(j["socks"]["host"], "www.example.com");
+    EXPECT_EQ(j["socks"]["port"], 80);
+    EXPECT_EQ(j["http"]["host"], nlohmann::json({"www.example.com"}));
+}
+
+TEST(Socks, Socks4aAndSocks4) {
+    nlohmann::json j = run({{0, "\x04\x01\x01\xbb\x00\x00\x00\x01\x00host.test\x00"s},
+                            {1, "\x00\x5a\x00\x00\x00\x00\x00\x00"s},
+                            {0, kGet},
+                            {1, kOk}});
+    EXPECT_EQ(j["socks"]["host"], "host.test");
+    EXPECT_EQ(j["socks"]["port"], 443);
+    EXPECT_TRUE(has_proto(j, "http"));
+    j = run({{0, "\x04\x01\x00\x50\x5d\xb8\xd8\x77\x00"s}, {1, "\x00\x5b\x00\x00\x00\x00\x00\x00"s}, {0, kGet}});
+    EXPECT_EQ(j["socks"]["ip"], "93.184.216.119");
+    EXPECT_FALSE(has_proto(j, "http")) << "a refused request opens no tunnel";
+}
+
+TEST(Socks, SplitAtEveryByte) {
+    nlohmann::json whole = run(socks5());
+    ASSERT_EQ(whole["socks"]["user"], "userx");
+    // The greeting is the classified first payload (whole, as in Arkime); every later message is split.
+    for (size_t m = 1; m < 6; ++m) {
+        std::vector<Msg> msgs = socks5();
+        const std::string b = msgs[m].bytes;
+        for (size_t i = 1; i < b.size(); ++i) {
+            std::vector<Msg> split = msgs;
+            split[m].bytes = b.substr(0, i);
+            split.insert(split.begin() + static_cast<long>(m) + 1, Msg{msgs[m].which, b.substr(i)});
+            EXPECT_EQ(run(split)["socks"], whole["socks"]) << m << " at " << i;
+        }
+    }
+}
+
+TEST(Socks, MalformedHandshakes) {
+    // Unknown address type, auth refused, oversized garbage: no tunnel, no crash.
+    nlohmann::json j = run({{0, "\x05\x01\x00"s}, {1, "\x05\x00"s}, {0, "\x05\x01\x00\x09zzzz"s}, {0, kGet}});
+    EXPECT_FALSE(has_proto(j, "http"));
+    j = run({{0, "\x05\x01\x02"s}, {1, "\x05\x02"s}, {0, "\x01\x01u\x01p"s}, {1, "\x01\x01"s}, {0, kGet}});
+    EXPECT_EQ(j["socks"]["user"], "u");
+    EXPECT_FALSE(has_proto(j, "http"));
+    j = run({{0, "\x04\x01\x00\x50\x01\x02\x03\x04"s + std::string(2000, 'u')}});
+    EXPECT_FALSE(j.contains("socks"));
+    for (size_t m = 0; m < 6; ++m) {
+        std::vector<Msg> msgs = socks5();
+        for (size_t i = 0; i < msgs[m].bytes.size(); ++i) {
+            std::vector<Msg> bad = msgs;
+            bad[m].bytes[i] = static_cast<char>(bad[m].bytes[i] ^ 0x5a);
+            run(bad);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

@@ -99,6 +99,11 @@ TEST(CliCorpus, ScoreAgainstArkime) {
     EXPECT_GE(a / expected, 0.97) << "sessions matched: " << last;
     EXPECT_GE(c / expected, 0.95) << "core fields matched (over expected sessions): " << last;
     EXPECT_LE(s / expected, 0.03) << "spurious sessions: " << last;
+    // Application protocols (issue 5): names in `protocol` and the deep field values.
+    ASSERT_GT(f, 0u) << last;
+    ASSERT_GT(h, 0u) << last;
+    EXPECT_GE(static_cast<double>(e) / static_cast<double>(f), 0.90) << "protocol names matched: " << last;
+    EXPECT_GE(static_cast<double>(g) / static_cast<double>(h), 0.75) << "deep fields matched: " << last;
     std::printf("corpus score: %s\n", last.c_str());
 }
 

@@ -1,26 +1,52 @@
-// libFuzzer target: arbitrary application payloads through every built-in classifier and parser.
+// libFuzzer target: arbitrary application payloads through the built-in classifiers and parsers.
+//
+// Built once per protocol folder (fuzz_http, fuzz_dns, …: FLOWDEX_FUZZ_ONLY names the folder) and
+// once with every protocol (protocol_stream_fuzz). A per-protocol target registers only that
+// protocol (plus the ntlm fields, which carriers share), so every input is spent on its classifiers
+// and parsers; fuzz_ntlm also adds a classifier that attaches the NTLMSSP scanner to every session.
 //
 // Input layout:
-//   byte 0      bits 0-5 server port (index into kPorts), bit 6 UDP instead of TCP,
-//               bit 7 the server speaks first
+//   byte 0      bits 0-1 transport (0 TCP, 1 UDP, 2 SCTP, 3 TCP), bit 7 the server speaks first
+//   bytes 1-2   server port, big-endian (the client uses 40000)
+//   byte 3      SCTP payload protocol id of the DATA chunks
 //   then pieces, each: u8 flags (bit 0 direction: 0 client→server), u16 big-endian length,
 //   `length` bytes (a short last piece is cut to what is left).
 // For TCP the session opens with a handshake and each piece is one in-order segment, so payloads
-// reach the stream parsers split wherever the input says; for UDP each piece is one datagram.
-// The frames (Ethernet/IPv4) go through decode::Decoder and session::FlowTable with all built-in
-// protocols registered; the saved records are built with session::RecordBuilder.
-// tests/fuzz/run builds this and seeds it with the first payloads of the corpus captures.
+// reach the stream parsers split wherever the input says; for UDP each piece is one datagram, for
+// SCTP one DATA chunk. The frames (Ethernet/IPv4) go through decode::Decoder and
+// session::FlowTable; the saved records are built with session::RecordBuilder.
+// tests/fuzz/run builds these and seeds them with the first payloads of the corpus captures.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "classify/classifier.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "protocols/dcerpc/dcerpc.h"
+#include "protocols/dhcp/dhcp.h"
+#include "protocols/dns/dns.h"
+#include "protocols/http/http.h"
+#include "protocols/ics/ics.h"
+#include "protocols/mysql/mysql.h"
+#include "protocols/ntlm/ntlm.h"
 #include "protocols/protocols.h"
+#include "protocols/quic/gquic.h"
+#include "protocols/rdp/rdp.h"
+#include "protocols/signatures/signatures.h"
+#include "protocols/sigtran/sigtran.h"
+#include "protocols/smtp/smtp.h"
+#include "protocols/socks/socks.h"
+#include "protocols/ssh/ssh.h"
+#include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
 #include "session/record.h"
@@ -29,11 +55,42 @@ namespace {
 
 using namespace flowdex;
 
-/// Server ports that select port-based classifiers (the rest of the 64 slots reuse them).
-constexpr uint16_t kPorts[] = {80,   443,  445,  25,   389,  135,  1080, 3306, 5432,  22,    21,   1433, 143,
-                               110,  3389, 5060, 1883, 502,  102,  88,   53,   67,    547,   161,  123,  1812,
-                               500,  5353, 5355, 69,   2055, 4739, 6343, 137,  138,   20000, 3868, 179,  1521,
-                               5000, 6379, 9092, 2152, 4789, 6081, 1194, 3478, 44818, 47808, 2404, 8080, 5555};
+#ifndef FLOWDEX_FUZZ_ONLY
+#define FLOWDEX_FUZZ_ONLY ""
+#endif
+/// The protocol folder this target drives; empty: all of them.
+constexpr std::string_view kOnly = FLOWDEX_FUZZ_ONLY;
+
+using RegisterFn = void (*)(protocols::Registries&);
+struct Folder {
+    std::string_view name;
+    RegisterFn fn;
+};
+constexpr Folder kFolders[] = {
+    {"dcerpc", protocols::register_dcerpc},
+    {"dhcp", protocols::register_dhcp},
+    {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
+    {"http", protocols::register_http},
+    {"ics", protocols::register_ics},
+    {"mysql", protocols::register_mysql},
+    {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
+    {"quic", protocols::register_gquic},
+    {"rdp", protocols::register_rdp},
+    {"signatures", protocols::register_signatures},
+    {"sigtran", protocols::register_sigtran},
+    {"smtp", protocols::register_smtp},
+    {"socks", protocols::register_socks},
+    {"ssh", protocols::register_ssh},
+    {"tls", protocols::register_tls},
+};
+
+/// fuzz_ntlm: every first payload attaches the NTLMSSP scanner, as a carrier's classifier would.
+void force_ntlm(void*, session::Session& s, const uint8_t*, uint32_t, int) {
+    protocols::ntlm::attach(s);
+}
+
+enum class Transport : uint8_t { Tcp, Udp, Sctp };
+constexpr size_t kHeader = 4;  ///< flags, server port, SCTP payload protocol id
 
 struct Globals {
     fields::FieldRegistry registry;
@@ -43,7 +100,23 @@ struct Globals {
     Globals() {
         core = session::CoreFields::resolve(registry);
         protocols::Registries r{registry, classifiers, hooks};
-        protocols::register_builtin_protocols(r);
+        if (kOnly.empty()) {
+            protocols::register_builtin_protocols(r);
+        } else {
+            protocols::register_ntlm(r);
+            const Folder* f =
+                std::find_if(std::begin(kFolders), std::end(kFolders), [](const Folder& x) { return x.name == kOnly; });
+            if (f == std::end(kFolders)) {
+                std::fprintf(stderr, "FLOWDEX_FUZZ_ONLY=%.*s: no such protocol folder\n", int(kOnly.size()),
+                             kOnly.data());
+                std::abort();
+            }
+            f->fn(r);
+            if (kOnly == "ntlm") {
+                for (classify::Transport t : {classify::Transport::Tcp, classify::Transport::Udp})
+                    classifiers.add(t, classify::Classifier{"fuzz-ntlm", 0, "", force_ntlm, nullptr});
+            }
+        }
         registry.freeze();
         classifiers.freeze();
     }
@@ -54,7 +127,7 @@ struct Sink final : session::SessionSink {
     void write_session(session::Session& s, bool final) override {
         store::SessionRecord rec;
         builder.build(s, final, 0x5eed, 1, rec);
-        if (!rec.json.empty() && (rec.json.front() != '{' || rec.json.back() != '}')) __builtin_trap();
+        if (!rec.json.empty() && !nlohmann::json::accept(rec.json)) __builtin_trap();
     }
     session::RecordBuilder builder;
 };
@@ -68,26 +141,35 @@ void put32(std::vector<uint8_t>& f, size_t at, uint32_t v) {
     put16(f, at + 2, v & 0xffff);
 }
 
-/// Ethernet + IPv4 + TCP/UDP frame from `fromClient`'s side.
-std::vector<uint8_t> frame(bool udp, bool fromClient, uint16_t serverPort, uint32_t seq, uint32_t ack, uint8_t flags,
-                           const uint8_t* payload, size_t len) {
-    constexpr size_t kEth = 14, kIp = 20;
-    const size_t l4 = udp ? 8 : 20;
-    std::vector<uint8_t> f(kEth + kIp + l4 + len, 0);
+/// Ethernet + IPv4 + TCP/UDP/SCTP frame from `fromClient`'s side. For TCP `seq`/`ack` are the
+/// sequence numbers, for SCTP `seq` is the TSN and `ack` the payload protocol id.
+std::vector<uint8_t> frame(Transport tr, bool fromClient, uint16_t serverPort, uint32_t seq, uint32_t ack,
+                           uint8_t flags, const uint8_t* payload, size_t len) {
+    constexpr size_t kEth = 14, kIp = 20, kSctpData = 16;
+    const size_t l4 = tr == Transport::Udp ? 8 : tr == Transport::Sctp ? 12 + kSctpData : 20;
+    const size_t pad = tr == Transport::Sctp ? (4 - len % 4) % 4 : 0;
+    std::vector<uint8_t> f(kEth + kIp + l4 + len + pad, 0);
     f[12] = 0x08;  // IPv4
     uint8_t* ip = f.data() + kEth;
     ip[0] = 0x45;
-    put16(f, kEth + 2, static_cast<uint32_t>(kIp + l4 + len));
+    put16(f, kEth + 2, static_cast<uint32_t>(kIp + l4 + len + pad));
     ip[8] = 64;
-    ip[9] = udp ? 17 : 6;
+    ip[9] = tr == Transport::Udp ? 17 : tr == Transport::Sctp ? 132 : 6;
     const uint8_t client[4] = {10, 0, 0, 1}, server[4] = {10, 0, 0, 2};
     std::memcpy(ip + 12, fromClient ? client : server, 4);
     std::memcpy(ip + 16, fromClient ? server : client, 4);
     const size_t t = kEth + kIp;
     put16(f, t, fromClient ? 40000 : serverPort);
     put16(f, t + 2, fromClient ? serverPort : 40000);
-    if (udp) {
+    if (tr == Transport::Udp) {
         put16(f, t + 4, static_cast<uint32_t>(8 + len));
+    } else if (tr == Transport::Sctp) {
+        put32(f, t + 4, 0x11111111);  // verification tag; the checksum stays 0
+        f[t + 12] = 0;                // DATA
+        f[t + 13] = 0x03;             // beginning and end of a message
+        put16(f, t + 14, static_cast<uint32_t>(kSctpData + len));
+        put32(f, t + 16, seq);
+        put32(f, t + 24, ack);
     } else {
         put32(f, t + 4, seq);
         put32(f, t + 8, ack);
@@ -103,10 +185,12 @@ std::vector<uint8_t> frame(bool udp, bool fromClient, uint16_t serverPort, uint3
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static Globals* g = new Globals();
-    if (size < 1) return 0;
-    const uint16_t port = kPorts[(data[0] & 0x3f) % std::size(kPorts)];
-    const bool udp = (data[0] & 0x40) != 0;
+    if (size < kHeader) return 0;
+    constexpr Transport kTransports[] = {Transport::Tcp, Transport::Udp, Transport::Sctp, Transport::Tcp};
+    const Transport tr = kTransports[data[0] & 3];
     const bool serverFirst = (data[0] & 0x80) != 0;
+    const uint16_t port = static_cast<uint16_t>((data[1] << 8) | data[2]);
+    const uint32_t ppid = data[3];
 
     session::Context ctx;
     ctx.registry = &g->registry;
@@ -133,22 +217,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     };
     constexpr uint8_t kSyn = 0x02, kAck = 0x10, kPsh = 0x08;
     uint32_t seq[2] = {1000, 5000};
-    if (!udp) {
-        send(frame(false, true, port, seq[0]++, 0, kSyn, nullptr, 0));
-        send(frame(false, false, port, seq[1]++, seq[0], kSyn | kAck, nullptr, 0));
-        send(frame(false, true, port, seq[0], seq[1], kAck, nullptr, 0));
+    if (tr == Transport::Tcp) {
+        send(frame(tr, true, port, seq[0]++, 0, kSyn, nullptr, 0));
+        send(frame(tr, false, port, seq[1]++, seq[0], kSyn | kAck, nullptr, 0));
+        send(frame(tr, true, port, seq[0], seq[1], kAck, nullptr, 0));
     }
-    size_t off = 1;
+    size_t off = kHeader;
     bool first = true;
     while (off + 3 <= size) {
         bool fromClient = (data[off] & 1) == 0;
         if (first && serverFirst) fromClient = false;
         first = false;
-        size_t len = std::min((size_t{data[off + 1]} << 8) | data[off + 2], size - off - 3);
+        constexpr size_t kMaxPiece = 65000;  // the frame's IPv4 total length stays in 16 bits
+        size_t len = std::min({(size_t{data[off + 1]} << 8) | data[off + 2], size - off - 3, kMaxPiece});
         off += 3;
         const int dir = fromClient ? 0 : 1;
-        send(frame(udp, fromClient, port, seq[dir], seq[1 - dir], kAck | kPsh, data + off, len));
-        seq[dir] += static_cast<uint32_t>(len);
+        if (tr == Transport::Sctp) {
+            send(frame(tr, fromClient, port, seq[dir]++, ppid, 0, data + off, len));
+        } else {
+            send(frame(tr, fromClient, port, seq[dir], seq[1 - dir], kAck | kPsh, data + off, len));
+            seq[dir] += static_cast<uint32_t>(len);
+        }
         off += len;
     }
     table.flush_all();

@@ -8,6 +8,7 @@
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/quic/gquic.h"
+#include "protocols/quic/initial.h"
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
@@ -37,6 +38,7 @@ void register_builtin_protocols(Registries& r) {
     register_mysql(r);
     register_ics(r);
     register_gquic(r);
+    register_quic_initial(r);
     register_dhcp(r);
     register_rdp(r);
 }

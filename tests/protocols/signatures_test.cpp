@@ -85,7 +85,8 @@ const Case kCases[] = {
     {"modbus", Transport::Tcp, 40000, 503, 0, "\x00\x01\x00\x00\x00\x06\x01\x03\x00\x00\x00\x01"s, false},
     {"quic", Transport::Udp, 40000, 443, 0, pad("\x0d"s, 9) + "Q043" + std::string(20, 'x'), true},
     {"quic", Transport::Udp, 40000, 443, 0, pad("\x01"s, 9) + "Q043" + std::string(20, 'x'), false},
-    {"quic", Transport::Udp, 40000, 443, 0, pad("\xc3\x00\x00\x00\x01"s, 1200), true},
+    // IETF QUIC is named only when its Initial decrypts (quic/initial.h), never by signature.
+    {"quic", Transport::Udp, 40000, 443, 0, pad("\xc3\x00\x00\x00\x01"s, 1200), false},
     {"quic", Transport::Udp, 40000, 443, 0, pad("\xc3\x00\x00\x00\x01"s, 100), false},
     {"fbzero", Transport::Tcp, 40000, 443, 0, "1QTV0\xc6\x00\x00\x00"s, true},
     {"fbzero", Transport::Tcp, 40000, 443, 0, "1QTW0\xc6\x00\x00\x00"s, false},

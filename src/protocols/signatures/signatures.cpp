@@ -108,9 +108,6 @@ bool modbus_probe(const Session&, const uint8_t* d, uint32_t len, int) {
 bool gquic_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     return len >= 13 && (d[0] & 0x08);
 }
-bool ietf_quic_probe(const Session&, const uint8_t* d, uint32_t len, int) {
-    return len >= 1200 && (d[0] & 0xc0) == 0xc0;
-}
 bool ldap_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     uint8_t tag;
     uint32_t clen;
@@ -320,11 +317,6 @@ constexpr Pats<2> kSmbPats{{{4, "\xffSMB"sv}, {4, "\xfeSMB"sv}}};
 constexpr Pats<1> kMqttPats{{{0, "\x10"sv}}};
 constexpr Ports<1> kModbusPorts{{{502, kTcpAny}}};
 constexpr Pats<1> kGquicPats{{{9, "Q0"sv}}};
-constexpr Pats<5> kIetfQuicPats{{{1, "\x00\x00\x00\x01"sv},
-                                 {1, "\xff\x00\x00\x1d"sv},
-                                 {1, "\xff\x00\x00\x20"sv},
-                                 {1, "\x6b\x33\x43\xcf"sv},
-                                 {1, "\xff\x00\x00\x1b"sv}}};
 constexpr Pats<1> kFbzeroPats{{{0, "1QTV"sv}}};
 constexpr Pats<1> kSshPats{{{0, "SSH-"sv}}};
 constexpr Pats<1> kLdapPats{{{0, "\x30"sv}}};
@@ -415,7 +407,6 @@ constexpr std::array kTable = {
     Signature{"m2ua", 0, {}, {}, nullptr, 2},
     Signature{"modbus", kTcp, {}, kModbusPorts, modbus_probe},
     Signature{"quic", kUdp, kGquicPats, {}, gquic_probe},
-    Signature{"quic", kUdp, kIetfQuicPats, {}, ietf_quic_probe},
     Signature{"fbzero", kTcp, kFbzeroPats, {}, nullptr, 0, "quic"},
     Signature{"ssh", kTcp, kSshPats},
     Signature{"ldap", kTcp, kLdapPats, {}, ldap_probe},

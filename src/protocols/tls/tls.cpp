@@ -259,7 +259,7 @@ void add_as_is(State& st, Session& s, int pos, std::string_view v) {
     if (pos >= 0 && !v.empty()) s.fields.add_string_as_is(*st.reg, pos, v);
 }
 
-void client_hello(State& st, Session& s, Reader m) {
+void client_hello(State& st, Session& s, Reader m, char transport) {
     uint32_t version = m.u16();
     m.sub(32);
     Reader sid = m.sub(m.u8());
@@ -341,7 +341,7 @@ void client_hello(State& st, Session& s, Reader m) {
     add_str(st, s, f.ja3, digest_hex(EVP_md5(), ja3));
 
     // JA4
-    std::string a = "t";
+    std::string a(1, transport);
     a += ja4_version(maxVersion ? maxVersion : version);
     a += haveSni ? 'd' : 'i';
     char counts[8];
@@ -453,7 +453,7 @@ void handshake(State& st, Session& s, Direction& d) {
             break;
         }
         if (d.hs.size() - off < len + 4) break;
-        if (p[0] == 1) client_hello(st, s, Reader{p + 4, len});
+        if (p[0] == 1) client_hello(st, s, Reader{p + 4, len}, 't');
         const int which = &d == &st.d[0] ? 0 : 1;
         if (p[0] == 2) {
             server_hello(st, s, Reader{p + 4, len});
@@ -526,12 +526,8 @@ void tls_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
     s.table->register_parser(s, session::ParserEntry{tls_parse, nullptr, tls_free, st});
 }
 
-}  // namespace
-
-void register_tls(Registries& r) {
-    static std::deque<Fields> all;  // one per registration; classifiers keep pointers into it
-    Fields& f = all.emplace_back();
-    FieldRegistry& reg = r.fields;
+Fields resolve(const FieldRegistry& reg) {
+    Fields f;
     f.version = reg.find_db("tls.version");
     f.cipher = reg.find_db("tls.cipher");
     f.ja3 = reg.find_db("tls.ja3");
@@ -544,6 +540,24 @@ void register_tls(Registries& r) {
     f.dstSessionId = reg.find_db("tls.dstSessionId");
     f.host = reg.find_db("http.host");
     f.cert = reg.find_db("cert");
+    return f;
+}
+
+}  // namespace
+
+void tls::client_hello_fields(Session& s, const uint8_t* body, size_t len, char transport) {
+    if (!s.table) return;
+    const FieldRegistry& reg = *s.table->context().registry;
+    const Fields f = resolve(reg);
+    State st;
+    st.f = &f;
+    st.reg = &reg;
+    client_hello(st, s, Reader{body, len}, transport);
+}
+
+void register_tls(Registries& r) {
+    static std::deque<Fields> all;  // one per registration; classifiers keep pointers into it
+    Fields& f = all.emplace_back(resolve(r.fields));
     r.classifiers.add(classify::Transport::Tcp, classify::Classifier{"tls", 0, "\x16\x03", tls_classify, &f});
 }
 

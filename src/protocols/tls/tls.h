@@ -17,9 +17,23 @@
 /// - ServerHello selecting ALPN `h2`: protocol `http2`;
 /// - Certificate (from the ServerHello's direction, TLS 1.2 and older): `cert` / `certCnt`, see certs.h.
 /// `tls.ja4`/`tls.ja4_r` keep the case of the ALPN characters (stored as built).
+#include <cstddef>
+#include <cstdint>
+
 #include "protocols/protocols.h"
 
+namespace flowdex::session {
+struct Session;
+}
+
 namespace flowdex::protocols {
+
+namespace tls {
+/// Fills the ClientHello fields above (ja3, ja3string, ja4, ja4_r, srcSessionId, http.host) from
+/// one ClientHello message body (after the 4-byte handshake header). `transport` is JA4's first
+/// character: 't' for TCP, 'q' for QUIC. Every length is checked against `len`.
+void client_hello_fields(session::Session& s, const uint8_t* body, size_t len, char transport);
+}  // namespace tls
 
 /// Registers the tls classifier (fields are built-in).
 void register_tls(Registries& r);

@@ -40,6 +40,7 @@
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/protocols.h"
 #include "protocols/quic/gquic.h"
+#include "protocols/quic/initial.h"
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
@@ -74,7 +75,12 @@ constexpr Folder kFolders[] = {
     {"ics", protocols::register_ics},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
-    {"quic", protocols::register_gquic},
+    {"quic",
+     [](protocols::Registries& r) {
+         protocols::register_tls(r);  // QUIC Initials carry a TLS ClientHello
+         protocols::register_gquic(r);
+         protocols::register_quic_initial(r);
+     }},
     {"rdp", protocols::register_rdp},
     {"signatures", protocols::register_signatures},
     {"sigtran", protocols::register_sigtran},

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
+
 namespace flowdex::pipeline {
 
 /// Default port of the pipeline socket.
@@ -38,7 +40,7 @@ std::string to_wire(const FileMessage& m);
 /// non-empty string `name`, or a known key has the wrong type.
 std::optional<FileMessage> parse_wire(std::string_view frame, std::string* error = nullptr);
 
-/// True when `s` is valid UTF-8.
-bool valid_utf8(std::string_view s);
+/// True when `s` is valid UTF-8 (core/text.h).
+using core::valid_utf8;
 
 }  // namespace flowdex::pipeline

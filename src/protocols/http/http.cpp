@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "protocols/magic.h"
 #include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
@@ -176,71 +177,6 @@ std::optional<std::string> unescape(std::string_view v) {
     return out;
 }
 
-bool valid_utf8(const uint8_t* p, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = p[i];
-        size_t extra;
-        uint32_t cp;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + extra >= n) return false;
-        for (size_t k = 1; k <= extra; ++k) {
-            if ((p[i + k] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-            (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += extra + 1;
-    }
-    return true;
-}
-
-/// Lenient base64: characters outside the alphabet are skipped, `=` ends the data.
-std::string base64_decode(std::string_view v) {
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : v) {
-        int x;
-        if (c >= 'A' && c <= 'Z')
-            x = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            x = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            x = c - '0' + 52;
-        else if (c == '+')
-            x = 62;
-        else if (c == '/')
-            x = 63;
-        else if (c == '=')
-            break;
-        else
-            continue;
-        acc = (acc << 6) | static_cast<uint32_t>(x);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xFF);
-        }
-    }
-    return out;
-}
-
 void append_cut(std::string& dst, std::string_view src, size_t cap) {
     if (dst.size() < cap) dst.append(src.substr(0, cap - dst.size()));
 }
@@ -294,7 +230,7 @@ void parse_authorization(State& st, Session& s, std::string_view a) {
         while (!rest.empty() && is_space(rest.front()))
             rest.remove_prefix(1);
         if (rest.substr(0, 6) == "token=") return;  // not base64 user:password
-        std::string dec = base64_decode(rest);
+        std::string dec = core::base64_decode(rest, core::Base64Junk::SkipPadEnds);
         size_t cut = dec.find_first_of(std::string_view(":\0", 2));
         if (cut != std::string::npos) dec.resize(cut);
         add_str(st, s, st.f->user, dec);
@@ -456,7 +392,8 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
         std::string_view v(reinterpret_cast<const char*>(p), n);
         if (icontains(v, "password=") || icontains(v, "passwd=") || icontains(v, "pass="))
             s.table->add_tag(s, "http:password");
-        if (which == st.urlWhich && n <= kMaxReqBody && valid_utf8(p, n)) add_str(st, s, st.f->requestBody, v);
+        if (which == st.urlWhich && n <= kMaxReqBody && core::valid_utf8({reinterpret_cast<const char*>(p), n}))
+            add_str(st, s, st.f->requestBody, v);
         d.magic.clear();
         d.magicPending = which != st.urlWhich && st.f->bodyMagic >= 0;  // response bodies only
         if (!d.md5) d.md5 = EVP_MD_CTX_new();

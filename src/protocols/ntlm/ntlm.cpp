@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -113,34 +114,6 @@ bool is_b64(uint8_t c) {
            c == '=';
 }
 
-std::string b64_decode(std::string_view v) {
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : v) {
-        int x;
-        if (c >= 'A' && c <= 'Z')
-            x = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            x = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            x = c - '0' + 52;
-        else if (c == '+')
-            x = 62;
-        else if (c == '/')
-            x = 63;
-        else
-            break;
-        acc = (acc << 6) | static_cast<uint32_t>(x);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xff);
-        }
-    }
-    return out;
-}
-
 /// First occurrence of either signature at or after `from`; `len` if none.
 size_t find_sig(const uint8_t* data, size_t len, size_t from, Mode& mode) {
     std::string_view hay(reinterpret_cast<const char*>(data) + from, len - from);
@@ -206,7 +179,7 @@ size_t collect_b64(Session& s, Direction& d, const uint8_t* data, size_t len, si
     size_t take = std::min(end - pos, kMaxBase64 - std::min(kMaxBase64, d.buf.size()));
     d.buf.append(reinterpret_cast<const char*>(data + pos), take);
     if (end == len && d.buf.size() < kMaxBase64) return len;
-    std::string raw = b64_decode(d.buf);
+    std::string raw = core::base64_decode(d.buf, core::Base64Junk::Ends);
     parse_message(s, reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
     d.mode = Mode::Scan;
     d.buf.clear();

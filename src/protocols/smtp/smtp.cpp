@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -52,47 +53,6 @@ std::string_view trim(std::string_view v) {
     while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
         v.remove_suffix(1);
     return v;
-}
-
-std::string b64_decode(std::string_view v) {
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : v) {
-        int x;
-        if (c >= 'A' && c <= 'Z')
-            x = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            x = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            x = c - '0' + 52;
-        else if (c == '+')
-            x = 62;
-        else if (c == '/')
-            x = 63;
-        else
-            continue;
-        acc = (acc << 6) | static_cast<uint32_t>(x);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xff);
-        }
-    }
-    return out;
-}
-
-bool valid_utf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<uint8_t>(s[i]);
-        size_t extra = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 9;
-        if (extra == 9 || i + extra >= s.size()) return false;
-        for (size_t k = 1; k <= extra; ++k)
-            if ((static_cast<uint8_t>(s[i + k]) & 0xc0) != 0x80) return false;
-        i += extra + 1;
-    }
-    return true;
 }
 
 /// iconv descriptors to UTF-8, opened once per charset and thread (opening one loads a module).
@@ -175,7 +135,7 @@ std::string decode_words(std::string_view v) {
         std::string_view text = v.substr(q2 + 1, end - q2 - 1);
         std::string raw;
         if (enc == 'B' || enc == 'b') {
-            raw = b64_decode(text);
+            raw = core::base64_decode(text, core::Base64Junk::Skip);
         } else {
             for (size_t k = 0; k < text.size(); ++k) {
                 if (text[k] == '_') {
@@ -192,7 +152,7 @@ std::string decode_words(std::string_view v) {
         i = end + 2;
         lastWasWord = true;
     }
-    if (!valid_utf8(out)) out = to_utf8(out, "WINDOWS-1252");
+    if (!core::valid_utf8(out)) out = to_utf8(out, "WINDOWS-1252");
     return out;
 }
 
@@ -334,7 +294,7 @@ void message_line(State& st, Session& s, std::string_view line) {
 
 /// AUTH PLAIN credentials (base64 of authzid NUL authcid NUL password) → user.
 void auth_plain(State& st, Session& s, std::string_view b64) {
-    std::string dec = b64_decode(b64);
+    std::string dec = core::base64_decode(b64, core::Base64Junk::Skip);
     size_t nul = dec.find('\0');
     if (nul == std::string::npos) return;
     std::string_view rest = std::string_view(dec).substr(nul + 1);
@@ -374,7 +334,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
             return;
         case Client::AuthLogin: {
             st.client = Client::Command;
-            std::string user = b64_decode(line);
+            std::string user = core::base64_decode(line, core::Base64Junk::Skip);
             if (f.user >= 0 && !user.empty()) s.fields.add_string_as_is(*st.reg, f.user, user);
             return;
         }
@@ -424,7 +384,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
         if (rest.empty()) {
             st.client = Client::AuthLogin;
         } else {
-            std::string user = b64_decode(rest);
+            std::string user = core::base64_decode(rest, core::Base64Junk::Skip);
             if (f.user >= 0 && !user.empty()) s.fields.add_string_as_is(*st.reg, f.user, user);
         }
     }

@@ -2,9 +2,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace flowdex::store::sqlite {
+namespace {
+
+// SQLite does not call the busy handler in every case (in WAL mode a connection may meet another
+// one's recovery or checkpoint): outside a transaction such a statement is simply tried again.
+constexpr int kBusyRetries = 200;
+constexpr auto kBusyPause = std::chrono::milliseconds(50);
+
+bool retry_busy(sqlite3* db, int rc, int& attempt) {
+    if ((rc & 0xff) != SQLITE_BUSY || attempt >= kBusyRetries || !sqlite3_get_autocommit(db)) return false;
+    ++attempt;
+    std::this_thread::sleep_for(kBusyPause);
+    return true;
+}
+
+}  // namespace
 
 Db::Db(const std::string& path, int flags) : path_(path) {
     sqlite3* raw = nullptr;
@@ -23,7 +40,10 @@ void Db::fail(std::string_view what) const {
 }
 
 void Db::exec(const char* sql) const {
-    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail();
+    int attempt = 0;
+    int rc;
+    while ((rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr)) != SQLITE_OK)
+        if (!retry_busy(db_.get(), rc, attempt)) fail();
 }
 
 StmtPtr Db::prepare(const char* sql) const {
@@ -33,10 +53,14 @@ StmtPtr Db::prepare(const char* sql) const {
 }
 
 bool Db::step(sqlite3_stmt* st) const {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    sqlite3_reset(st);
+    int attempt = 0;
+    for (;;) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        sqlite3_reset(st);
+        if (!retry_busy(db_.get(), rc, attempt)) break;
+    }
     fail();
 }
 

@@ -8,14 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "session/session_harness.h"
+#include "protocols/exchange.h"
 
 namespace flowdex::session::test {
 namespace {
 
 using namespace std::string_literals;
-
-constexpr uint64_t T0 = 1700000000 * kSec;
 
 std::string packet(uint8_t seq, const std::string& body) {
     size_t n = body.size();
@@ -29,29 +27,12 @@ const std::string kLogin = packet(1, "\x85\xa6\xff\x01"s + std::string(4, '\0') 
 const std::string kSslRequest = packet(1, "\x85\xae\xff\x01"s + std::string(4, '\0') + "\x21"s + std::string(23, '\0'));
 
 nlohmann::json run(const std::vector<std::string>& server, const std::vector<std::string>& client) {
-    Harness h;
-    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
-    protocols::register_builtin_protocols(regs);
-    h.start();
-    TcpFlow f;
-    f.sport = 3306;
-    uint64_t t = T0;
-    h.feed(f.syn(), t += 1000);
-    h.feed(f.synack(), t += 1000);
-    h.feed(f.ack(), t += 1000);
-    uint32_t soff = 0, coff = 0;
-    for (const std::string& b : server) {
-        h.feed(f.sdata(soff, b), t += 1000);
-        soff += static_cast<uint32_t>(b.size());
-    }
-    for (const std::string& b : client) {
-        h.feed(f.cdata(coff, b), t += 1000);
-        coff += static_cast<uint32_t>(b.size());
-    }
-    h.table->flush_all();
-    const Saved* s = h.find_saved("10.0.0.1");
-    EXPECT_NE(s, nullptr);
-    return s ? s->json : nlohmann::json();
+    std::vector<Msg> msgs;
+    for (const std::string& b : server)
+        msgs.push_back({1, b});
+    for (const std::string& b : client)
+        msgs.push_back({0, b});
+    return tcp_exchange(3306, msgs);
 }
 
 TEST(Mysql, VersionAndUser) {

@@ -5,14 +5,12 @@
 
 #include <string>
 
-#include "session/session_harness.h"
+#include "protocols/exchange.h"
 
 namespace flowdex::session::test {
 namespace {
 
 using namespace std::string_literals;
-
-constexpr uint64_t T0 = 1700000000 * kSec;
 
 std::string tpkt(const std::string& x224) {
     size_t n = x224.size() + 4;
@@ -31,22 +29,9 @@ std::string confirm(uint32_t protocol) {
 }
 
 nlohmann::json run(const std::string& c, const std::string& s) {
-    Harness h;
-    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
-    protocols::register_builtin_protocols(regs);
-    h.start();
-    TcpFlow f;
-    f.sport = 3389;
-    uint64_t t = T0;
-    h.feed(f.syn(), t += 1000);
-    h.feed(f.synack(), t += 1000);
-    h.feed(f.ack(), t += 1000);
-    h.feed(f.cdata(0, c), t += 1000);
-    if (!s.empty()) h.feed(f.sdata(0, s), t += 1000);
-    h.table->flush_all();
-    const Saved* saved = h.find_saved("10.0.0.1");
-    EXPECT_NE(saved, nullptr);
-    return saved ? saved->json : nlohmann::json();
+    std::vector<Msg> msgs{{0, c}};
+    if (!s.empty()) msgs.push_back({1, s});
+    return tcp_exchange(3389, msgs);
 }
 
 TEST(Rdp, CookieAndProtocols) {

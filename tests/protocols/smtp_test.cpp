@@ -8,40 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "session/session_harness.h"
+#include "protocols/exchange.h"
 
 namespace flowdex::session::test {
 namespace {
 
 using namespace std::string_literals;
 
-constexpr uint64_t T0 = 1700000000 * kSec;
-
-struct Msg {
-    int which;
-    std::string bytes;
-};
-
 nlohmann::json run(const std::vector<Msg>& msgs) {
-    Harness h;
-    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
-    protocols::register_builtin_protocols(regs);
-    h.start();
-    TcpFlow f;
-    f.sport = 25;
-    uint64_t t = T0;
-    h.feed(f.syn(), t += 1000);
-    h.feed(f.synack(), t += 1000);
-    h.feed(f.ack(), t += 1000);
-    uint32_t off[2] = {0, 0};
-    for (const Msg& m : msgs) {
-        h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
-        off[m.which] += static_cast<uint32_t>(m.bytes.size());
-    }
-    h.table->flush_all();
-    const Saved* s = h.find_saved("10.0.0.1");
-    EXPECT_NE(s, nullptr);
-    return s ? s->json : nlohmann::json();
+    return tcp_exchange(25, msgs);
 }
 
 const std::string kMail =

@@ -7,45 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "session/session_harness.h"
+#include "protocols/exchange.h"
 
 namespace flowdex::session::test {
 namespace {
 
 using namespace std::string_literals;
 
-constexpr uint64_t T0 = 1700000000 * kSec;
-
-/// One message of the exchange: who sends it and its bytes.
-struct Msg {
-    int which;
-    std::string bytes;
-};
-
 nlohmann::json run(const std::vector<Msg>& msgs) {
-    Harness h;
-    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
-    protocols::register_builtin_protocols(regs);
-    h.start();
-    TcpFlow f;
-    f.sport = 1080;
-    uint64_t t = T0;
-    h.feed(f.syn(), t += 1000);
-    h.feed(f.synack(), t += 1000);
-    h.feed(f.ack(), t += 1000);
-    uint32_t off[2] = {0, 0};
-    for (const Msg& m : msgs) {
-        h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
-        off[m.which] += static_cast<uint32_t>(m.bytes.size());
-    }
-    h.table->flush_all();
-    const Saved* s = h.find_saved("10.0.0.1");
-    EXPECT_NE(s, nullptr);
-    return s ? s->json : nlohmann::json();
-}
-
-bool has_proto(const nlohmann::json& j, const std::string& p) {
-    return j.contains("protocol") && std::find(j["protocol"].begin(), j["protocol"].end(), p) != j["protocol"].end();
+    return tcp_exchange(1080, msgs);
 }
 
 const std::string kGet = "GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n";
@@ -64,8 +34,8 @@ std::vector<Msg> socks5() {
 
 TEST(Socks, Socks5WithAuthAndHttpInside) {
     nlohmann::json j = run(socks5());
-    EXPECT_TRUE(has_proto(j, "socks")) << j.dump();
-    EXPECT_TRUE(has_proto(j, "http"));
+    EXPECT_TRUE(has_protocol(j, "socks")) << j.dump();
+    EXPECT_TRUE(has_protocol(j, "http"));
     EXPECT_EQ(j["socks"]["user"], "userx");
     EXPECT_EQ(j["socks"]["host"], "www.example.com");
     EXPECT_EQ(j["socks"]["port"], 80);
@@ -79,10 +49,10 @@ TEST(Socks, Socks4aAndSocks4) {
                             {1, kOk}});
     EXPECT_EQ(j["socks"]["host"], "host.test");
     EXPECT_EQ(j["socks"]["port"], 443);
-    EXPECT_TRUE(has_proto(j, "http"));
+    EXPECT_TRUE(has_protocol(j, "http"));
     j = run({{0, "\x04\x01\x00\x50\x5d\xb8\xd8\x77\x00"s}, {1, "\x00\x5b\x00\x00\x00\x00\x00\x00"s}, {0, kGet}});
     EXPECT_EQ(j["socks"]["ip"], "93.184.216.119");
-    EXPECT_FALSE(has_proto(j, "http")) << "a refused request opens no tunnel";
+    EXPECT_FALSE(has_protocol(j, "http")) << "a refused request opens no tunnel";
 }
 
 TEST(Socks, SplitAtEveryByte) {
@@ -104,10 +74,10 @@ TEST(Socks, SplitAtEveryByte) {
 TEST(Socks, MalformedHandshakes) {
     // Unknown address type, auth refused, oversized garbage: no tunnel, no crash.
     nlohmann::json j = run({{0, "\x05\x01\x00"s}, {1, "\x05\x00"s}, {0, "\x05\x01\x00\x09zzzz"s}, {0, kGet}});
-    EXPECT_FALSE(has_proto(j, "http"));
+    EXPECT_FALSE(has_protocol(j, "http"));
     j = run({{0, "\x05\x01\x02"s}, {1, "\x05\x02"s}, {0, "\x01\x01u\x01p"s}, {1, "\x01\x01"s}, {0, kGet}});
     EXPECT_EQ(j["socks"]["user"], "u");
-    EXPECT_FALSE(has_proto(j, "http"));
+    EXPECT_FALSE(has_protocol(j, "http"));
     j = run({{0, "\x04\x01\x00\x50\x01\x02\x03\x04"s + std::string(2000, 'u')}});
     EXPECT_FALSE(j.contains("socks"));
     for (size_t m = 0; m < 6; ++m) {

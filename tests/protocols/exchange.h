@@ -1,0 +1,100 @@
+// Shared by the protocol tests: run one client/server exchange through every built-in protocol and
+// get back the session record, so each test states only its bytes and the fields it expects.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocols/protocols.h"
+#include "session/session_harness.h"
+
+namespace flowdex::session::test {
+
+/// One message of an exchange: who sends it (0 = client 10.0.0.1:40000, 1 = server 10.0.0.2:port)
+/// and its bytes, sent as one TCP segment or one UDP datagram.
+struct Msg {
+    int which;
+    std::string bytes;
+};
+
+/// First packet time of every exchange.
+inline constexpr uint64_t kExchangeStart = 1700000000 * kSec;
+
+/// A harness with every built-in protocol registered and started.
+struct ProtocolHarness : Harness {
+    ProtocolHarness() {
+        protocols::Registries regs{registry, classifiers, hooks};
+        protocols::register_builtin_protocols(regs);
+        start();
+    }
+};
+
+/// The record of the client's session after `msgs` were sent over TCP (handshake first, 1 ms
+/// apart) to server port `port` and the table was flushed; an empty object (and a test failure)
+/// when no session was saved.
+inline nlohmann::json tcp_exchange(uint16_t port, const std::vector<Msg>& msgs) {
+    ProtocolHarness h;
+    TcpFlow f;
+    f.sport = port;
+    uint64_t t = kExchangeStart;
+    h.feed(f.syn(), t += 1000);
+    h.feed(f.synack(), t += 1000);
+    h.feed(f.ack(), t += 1000);
+    uint32_t off[2] = {0, 0};
+    for (const Msg& m : msgs) {
+        h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
+        off[m.which != 0] += static_cast<uint32_t>(m.bytes.size());
+    }
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    EXPECT_NE(s, nullptr);
+    return s ? s->json : nlohmann::json::object();
+}
+
+/// The same over UDP: each message is one datagram between 10.0.0.1:`cport` and 10.0.0.2:`port`.
+inline nlohmann::json udp_exchange(uint16_t port, const std::vector<Msg>& msgs, uint16_t cport = 40000) {
+    ProtocolHarness h;
+    const Ip4 c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
+    uint64_t t = kExchangeStart;
+    for (const Msg& m : msgs) {
+        const Bytes b(m.bytes.begin(), m.bytes.end());
+        h.feed(m.which == 0 ? udp4_frame(c, cport, s, port, b) : udp4_frame(s, port, c, cport, b), t += 1000);
+    }
+    h.table->flush_all();
+    const Saved* saved = h.find_saved("10.0.0.1");
+    EXPECT_NE(saved, nullptr);
+    return saved ? saved->json : nlohmann::json::object();
+}
+
+/// Every way of cutting message `index` of `msgs` in two (at each byte), as separate exchanges.
+inline std::vector<std::vector<Msg>> splits_of(const std::vector<Msg>& msgs, size_t index) {
+    std::vector<std::vector<Msg>> out;
+    const Msg& m = msgs.at(index);
+    for (size_t cut = 1; cut < m.bytes.size(); ++cut) {
+        std::vector<Msg> v(msgs.begin(), msgs.begin() + static_cast<std::ptrdiff_t>(index));
+        v.push_back({m.which, m.bytes.substr(0, cut)});
+        v.push_back({m.which, m.bytes.substr(cut)});
+        v.insert(v.end(), msgs.begin() + static_cast<std::ptrdiff_t>(index) + 1, msgs.end());
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+/// The same messages with every one sent a byte per segment.
+inline std::vector<Msg> bytewise(const std::vector<Msg>& msgs) {
+    std::vector<Msg> out;
+    for (const Msg& m : msgs)
+        for (char c : m.bytes)
+            out.push_back({m.which, std::string(1, c)});
+    return out;
+}
+
+inline bool has_protocol(const nlohmann::json& j, const std::string& p) {
+    return j.contains("protocol") && std::find(j["protocol"].begin(), j["protocol"].end(), p) != j["protocol"].end();
+}
+
+}  // namespace flowdex::session::test

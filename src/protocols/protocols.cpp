@@ -5,6 +5,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/imap/imap.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/quic/gquic.h"
@@ -33,6 +34,7 @@ void register_builtin_protocols(Registries& r) {
     register_dcerpc(r);
     register_socks(r);
     register_smtp(r);
+    register_imap(r);
     register_sigtran(r);
     register_ssh(r);
     register_mysql(r);

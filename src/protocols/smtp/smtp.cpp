@@ -242,13 +242,8 @@ void header_done(State& st, Session& s) {
     } else if (name == "from") {
         add(st, s, f.src, address(value));
     } else if (name == "to" || name == "cc") {
-        std::string_view rest = value;
-        while (!rest.empty()) {
-            size_t comma = rest.find(',');
-            add(st, s, f.dst, address(rest.substr(0, comma)));
-            if (comma == std::string_view::npos) break;
-            rest.remove_prefix(comma + 1);
-        }
+        for (std::string_view a : address_list(value))
+            add(st, s, f.dst, a);
     } else if (name == "message-id") {
         add(st, s, f.id, address(value));
     } else if (name == "content-type") {
@@ -443,6 +438,31 @@ void smtp_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int wh
 }
 
 }  // namespace
+
+std::string decode_header_words(std::string_view v) {
+    return decode_words(v);
+}
+
+std::vector<std::string_view> address_list(std::string_view v) {
+    std::vector<std::string_view> out;
+    bool quoted = false, angle = false;
+    size_t start = 0;
+    for (size_t i = 0; i <= v.size(); ++i) {
+        const char c = i < v.size() ? v[i] : ',';
+        if (c == '"' && !angle) {
+            quoted = !quoted;
+        } else if (c == '<' && !quoted) {
+            angle = true;
+        } else if (c == '>' && !quoted) {
+            angle = false;
+        } else if (c == ',' && ((!quoted && !angle) || i == v.size())) {
+            std::string_view a = address(v.substr(start, i - start));
+            if (!a.empty()) out.push_back(a);
+            start = i + 1;
+        }
+    }
+    return out;
+}
 
 void register_smtp(Registries& r) {
     static std::deque<Fields> all;  // one per registration; classifiers keep pointers into it

@@ -20,6 +20,9 @@
 /// Bounds: one line buffer per direction (kMaxLine, longer lines are cut) and one header value
 /// (kMaxHeader); at most kMaxHeaders headers per message.
 #include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "protocols/protocols.h"
 
@@ -30,6 +33,15 @@ constexpr size_t kMaxHeader = 16384;
 constexpr size_t kMaxHeaders = 256;
 
 void register_smtp(Registries& r);
+
+/// RFC 2047 decoding of a header value: encoded words (B or Q, any charset iconv knows) anywhere,
+/// one blank between two words dropped; text that is not UTF-8 is read as windows-1252. Shared
+/// with IMAP.
+std::string decode_header_words(std::string_view v);
+
+/// The addresses of a From/To/Cc value: the list is split at commas outside quotes and <>, and
+/// each piece gives the part in <> or, without one, the piece trimmed. Views into `v`.
+std::vector<std::string_view> address_list(std::string_view v);
 
 }  // namespace flowdex::protocols::smtp
 

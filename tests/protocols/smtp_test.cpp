@@ -3,11 +3,13 @@
 #include "protocols/smtp/smtp.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
@@ -117,6 +119,153 @@ TEST(Smtp, MalformedInput) {
         msgs[7].bytes = bad;
         run(msgs);
     }
+}
+
+// ---------------------------------------------------------------- MIME parts
+
+std::string digest_hex(const EVP_MD* md, const std::string& data) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
+    std::string hex;
+    for (unsigned i = 0; i < n; ++i) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        hex += kHex[out[i] >> 4];
+        hex += kHex[out[i] & 15];
+    }
+    return hex;
+}
+
+/// base64 of `data` in 76-column lines.
+std::string b64_lines(const std::string& data) {
+    std::string enc(4 * ((data.size() + 2) / 3) + 1, '\0');
+    enc.resize(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(enc.data()),
+                               reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size())));
+    std::string out;
+    for (size_t i = 0; i < enc.size(); i += 76)
+        out += enc.substr(i, 76) + "\r\n";
+    return out;
+}
+
+// A zip file's first bytes (local file header of "a.txt"), then filler.
+const std::string kZip = std::string(
+                             "PK\x03\x04\x0a\x00\x00\x00\x00\x00\x27\x4e\x91\x43\x04\xf7\x29\xe2\x06\x00\x00\x00"
+                             "\x06\x00\x00\x00\x05\x00\x00\x00a.txthello\n",
+                             39) +
+                         std::string(300, 'z');
+const std::string kText = "plain attachment text, line one\nline two\n";
+
+std::string mime_message() {
+    return "From: a@example.com\r\n"
+           "Subject: parts\r\n"
+           "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
+           "\r\n"
+           "preamble\r\n"
+           "--outer\r\n"
+           "Content-Type: multipart/alternative;\r\n"
+           "\tboundary=inner\r\n"
+           "\r\n"
+           "--inner\r\n"
+           "Content-Type: text/plain\r\n"
+           "\r\n"
+           "hello\r\n"
+           "--inner\r\n"
+           "Content-Type: text/html\r\n"
+           "Content-Transfer-Encoding: quoted-printable\r\n"
+           "\r\n"
+           "<b>hello</b>\r\n"
+           "--inner--\r\n"
+           "--outer\r\n"
+           "Content-Type: application/zip; name=\"ignored-name.zip\"\r\n"
+           "Content-Disposition: attachment;\r\n"
+           "  filename=\"=?utf-8?B?w6l0w6kuemlw?=\"\r\n"
+           "Content-Transfer-Encoding: base64\r\n"
+           "\r\n" +
+           b64_lines(kZip) +
+           "--outer\r\n"
+           "Content-Type: text/plain; name=notes.txt\r\n"
+           "Content-Transfer-Encoding: BASE64\r\n"
+           "\r\n" +
+           b64_lines(kText) +
+           "\r\n"
+           "--outer--\r\n"
+           "epilogue\r\n"
+           "--outer\r\n"
+           "Content-Disposition: attachment; filename=after-close.bin\r\n";
+}
+
+std::vector<Msg> mime_dialogue() {
+    return {{1, "220 mx ESMTP\r\n"}, {0, "EHLO c\r\n"},
+            {1, "250 ok\r\n"},       {0, "MAIL FROM:<a@example.com>\r\n"},
+            {1, "250 ok\r\n"},       {0, "RCPT TO:<b@example.com>\r\n"},
+            {1, "250 ok\r\n"},       {0, "DATA\r\n"},
+            {1, "354 go\r\n"},       {0, mime_message() + ".\r\n"},
+            {1, "250 ok\r\n"}};
+}
+
+void expect_parts(const nlohmann::json& j) {
+    ASSERT_TRUE(j.contains("email")) << j.dump();
+    const nlohmann::json& e = j["email"];
+    EXPECT_EQ(e["filename"], nlohmann::json({"été.zip", "notes.txt"})) << e.dump();
+    EXPECT_EQ(e["md5"], nlohmann::json({digest_hex(EVP_md5(), kZip), digest_hex(EVP_md5(), kText)}));
+    EXPECT_EQ(e["sha256"], nlohmann::json({digest_hex(EVP_sha256(), kZip), digest_hex(EVP_sha256(), kText)}));
+    EXPECT_EQ(e["bodyMagic"], nlohmann::json({"application/zip"})) << "text/plain is not reported";
+}
+
+TEST(SmtpMime, NestedPartsAttachmentsAndDigests) {
+    expect_parts(run(mime_dialogue()));
+}
+
+TEST(SmtpMime, SplitAtEveryByte) {
+    const std::vector<Msg> msgs = mime_dialogue();
+    for (const std::vector<Msg>& split : splits_of(msgs, 9))
+        expect_parts(run(split));
+}
+
+TEST(SmtpMime, TruncatedAndMalformedParts) {
+    // Cut anywhere (the message ends there): no digest before the attachment's data starts; the
+    // zip's true digest once its part is whole; a part cut short is hashed as delivered.
+    const std::string msg = mime_message();
+    const size_t zipData = msg.find("Content-Transfer-Encoding: base64\r\n\r\n") + 37;
+    const size_t zipEnd = msg.find("--outer\r\nContent-Type: text/plain; name");
+    const std::string zipMd5 = digest_hex(EVP_md5(), kZip);
+    for (size_t cut = 0; cut < msg.size(); cut += 7) {
+        std::vector<Msg> msgs = mime_dialogue();
+        msgs[9].bytes = msg.substr(0, cut) + "\r\n.\r\n";
+        nlohmann::json j = run(msgs);
+        const bool hasMd5 = j.contains("email") && j["email"].contains("md5");
+        if (cut < zipData) {
+            EXPECT_FALSE(hasMd5) << cut << ": " << j.dump();
+        } else if (cut >= zipEnd + 9) {  // the boundary line "--outer\r\n" is whole
+            ASSERT_TRUE(hasMd5) << cut;
+            EXPECT_NE(std::find(j["email"]["md5"].begin(), j["email"]["md5"].end(), zipMd5), j["email"]["md5"].end())
+                << cut;
+        }
+    }
+    // Junk boundaries, bad base64, too deep nesting.
+    std::string deep = "Content-Type: multipart/mixed; boundary=b0\r\n\r\n";
+    for (int i = 1; i < 20; ++i)
+        deep += "--b" + std::to_string(i - 1) + "\r\nContent-Type: multipart/mixed; boundary=b" + std::to_string(i) +
+                "\r\n\r\n";
+    deep += "--b19\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!####\r\n--b0--\r\n";
+    for (const std::string& body :
+         {deep, std::string("Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n----\r\n"),
+          std::string("Content-Transfer-Encoding: base64\r\n\r\n") + std::string(10000, '=') + "\r\n"}) {
+        std::vector<Msg> msgs = mime_dialogue();
+        msgs[9].bytes = body + ".\r\n";
+        nlohmann::json j = run(msgs);
+        EXPECT_TRUE(has_protocol(j, "smtp"));
+        if (j.contains("email")) {
+            EXPECT_FALSE(j["email"].contains("md5")) << j.dump();
+        }
+    }
+}
+
+TEST(SmtpMime, WholeMessageInBase64IsOnePart) {
+    std::vector<Msg> msgs = mime_dialogue();
+    msgs[9].bytes = "Subject: b\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64_lines(kText) + ".\r\n";
+    nlohmann::json j = run(msgs);
+    EXPECT_EQ(j["email"]["md5"], nlohmann::json({digest_hex(EVP_md5(), kText)})) << j.dump();
 }
 
 }  // namespace

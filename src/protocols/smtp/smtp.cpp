@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/text.h"
+#include "protocols/smtp/mime.h"
 #include "session/flow_table.h"
 #include "session/session.h"
 
@@ -21,6 +22,7 @@ using session::Session;
 struct Fields {
     int hello = -1, src = -1, dst = -1, subject = -1, id = -1, contentType = -1, mimeVersion = -1, useragent = -1;
     int host = -1, ip = -1, header = -1, headerField = -1, headerValue = -1, user = -1;
+    int filename = -1, md5 = -1, sha256 = -1, bodyMagic = -1;
 };
 
 enum class Client : uint8_t { Command, AuthPlain, AuthLogin, Headers, Body, Done };
@@ -36,6 +38,8 @@ struct State {
     std::string name, value;  ///< the header being read
     bool havePending = false;
     size_t headers = 0;
+    MimeReader mime;
+    Session* session = nullptr;  ///< the session of the current call (for the MIME sink)
 };
 
 std::string lower(std::string_view v) {
@@ -237,6 +241,7 @@ void header_done(State& st, Session& s) {
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
         value.remove_suffix(1);
     add(st, s, f.header, name);
+    st.mime.message_header(name, value);
     if (name == "subject") {
         add(st, s, f.subject, decode_words(value));
     } else if (name == "from") {
@@ -265,12 +270,37 @@ void header_done(State& st, Session& s) {
     }
 }
 
+/// The MIME reader's findings go to the session being parsed.
+MimeSink mime_sink(State& st, Session& s) {
+    st.session = &s;
+    MimeSink sink;
+    sink.ctx = &st;
+    sink.filename = [](void* c, std::string_view v) {
+        auto* t = static_cast<State*>(c);
+        add(*t, *t->session, t->f->filename, v);
+    };
+    sink.digests = [](void* c, std::string_view m5, std::string_view m256) {
+        auto* t = static_cast<State*>(c);
+        add(*t, *t->session, t->f->md5, m5);
+        add(*t, *t->session, t->f->sha256, m256);
+    };
+    sink.magic = [](void* c, std::string_view v) {
+        auto* t = static_cast<State*>(c);
+        add(*t, *t->session, t->f->bodyMagic, v);
+    };
+    return sink;
+}
+
 /// One line of the message (dot-stuffing and the end are handled by the caller).
 void message_line(State& st, Session& s, std::string_view line) {
-    if (st.client == Client::Body) return;
+    if (st.client == Client::Body) {
+        st.mime.body_line(line, mime_sink(st, s));
+        return;
+    }
     if (line.empty()) {
         if (st.havePending) header_done(st, s);
         st.client = Client::Body;
+        st.mime.body_start(mime_sink(st, s));
     } else if ((line.front() == ' ' || line.front() == '\t') && st.havePending) {
         // Unfolded: the CRLF goes, the indentation stays (a tab reads as a blank).
         if (st.value.size() < kMaxHeader) {
@@ -305,6 +335,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
         if (st.client == Client::Headers || st.client == Client::Body) message_line(st, s, line);
         if (st.bdatLeft == 0 && st.bdatLast) {
             if (st.client == Client::Headers && st.havePending) header_done(st, s);
+            st.mime.end(mime_sink(st, s));
             st.client = Client::Command;
             st.inBdat = false;
         }
@@ -313,9 +344,11 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
     if ((st.client == Client::Headers || st.client == Client::Body) && !st.inBdat) {
         if (line == ".") {
             if (st.client == Client::Headers && st.havePending) header_done(st, s);
+            st.mime.end(mime_sink(st, s));
             st.client = Client::Command;
             return;
         }
+        if (line.starts_with("..")) line.remove_prefix(1);  // dot-stuffing
         message_line(st, s, line);
         return;
     }
@@ -351,6 +384,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
         st.client = Client::Headers;
         st.headers = 0;
         st.havePending = false;
+        st.mime.reset();
     } else if (istarts(line, "bdat ")) {
         std::string_view rest = trim(line.substr(5));
         uint64_t n = 0;
@@ -362,6 +396,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
             st.client = Client::Headers;
             st.headers = 0;
             st.havePending = false;
+            st.mime.reset();
         }
         st.bdatLeft = n;
         st.inBdat = true;
@@ -482,6 +517,10 @@ void register_smtp(Registries& r) {
     f.headerField = reg.find_db("email.headerField");
     f.headerValue = reg.find_db("email.headerValue");
     f.user = reg.find_db("user");
+    f.filename = reg.find_db("email.filename");
+    f.md5 = reg.find_db("email.md5");
+    f.sha256 = reg.find_db("email.sha256");
+    f.bodyMagic = reg.find_db("email.bodyMagic");
     for (const char* p : {"EHLO ", "HELO ", "220 ", "220-"})
         r.classifiers.add(classify::Transport::Tcp, classify::Classifier{"smtp-parser", 0, p, smtp_classify, &f});
 }

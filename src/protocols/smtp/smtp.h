@@ -15,7 +15,8 @@
 /// User-Agent/X-Mailer → `email.useragent`; Received → `email.host` (the words after "from" and
 /// "by", the part after an '@') and `email.ip` (bracketed addresses); X-Originating-IP →
 /// `email.ip`; any other header → `email.headerField` (name) and `email.headerValue` (value as sent).
-/// Bodies and attachments are skipped.
+/// Bodies: the MIME parts (protocols/smtp/mime.h) → `email.filename`, and for base64 parts
+/// `email.md5`, `email.sha256` and `email.bodyMagic`.
 ///
 /// Bounds: one line buffer per direction (kMaxLine, longer lines are cut) and one header value
 /// (kMaxHeader); at most kMaxHeaders headers per message.

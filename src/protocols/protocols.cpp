@@ -8,6 +8,7 @@
 #include "protocols/imap/imap.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/openvpn/openvpn.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
 #include "protocols/rdp/rdp.h"
@@ -30,6 +31,8 @@ void register_builtin_protocols(Registries& r) {
     register_dns(r);
     register_http(r);
     register_tls(r);
+    register_dtls(r);
+    register_openvpn(r);
     register_signatures(r);
     register_dcerpc(r);
     register_socks(r);

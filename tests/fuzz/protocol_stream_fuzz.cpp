@@ -39,6 +39,7 @@
 #include "protocols/imap/imap.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/openvpn/openvpn.h"
 #include "protocols/protocols.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
@@ -76,7 +77,12 @@ constexpr Folder kFolders[] = {
     {"ics", protocols::register_ics},
     {"imap", protocols::register_imap},
     {"mysql", protocols::register_mysql},
-    {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
+    {"ntlm", [](protocols::Registries&) {}},
+    {"openvpn",
+     [](protocols::Registries& r) {
+         protocols::register_openvpn(r);
+         protocols::register_signatures(r);  // names openvpn
+     }},                                     // the fields come with every target; see force_ntlm
     {"quic",
      [](protocols::Registries& r) {
          protocols::register_tls(r);  // QUIC Initials carry a TLS ClientHello
@@ -89,7 +95,11 @@ constexpr Folder kFolders[] = {
     {"smtp", protocols::register_smtp},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},
-    {"tls", protocols::register_tls},
+    {"tls",
+     [](protocols::Registries& r) {
+         protocols::register_tls(r);
+         protocols::register_dtls(r);
+     }},
 };
 
 /// fuzz_ntlm: every first payload attaches the NTLMSSP scanner, as a carrier's classifier would.

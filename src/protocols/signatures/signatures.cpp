@@ -235,23 +235,9 @@ bool dnp3_probe(const Session&, const uint8_t* d, uint32_t len, int) {
 bool dtls_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     return len >= 100 && d[13] == 1;
 }
-/// OpenVPN hard reset: opcode, session id, optional HMAC+packet id+time, ack count 0, packet id 0.
-bool openvpn_reset(const uint8_t* d, uint32_t len) {
-    if (len < 14 || std::all_of(d + 1, d + 9, [](uint8_t b) { return b == 0; })) return false;
-    uint8_t op = d[0] >> 3;
-    if (op != 7 && op != 8 && op != 1 && op != 2) return false;           // hard resets (v1/v2)
-    static constexpr std::array<uint32_t, 4> kAuthLen = {0, 28, 40, 72};  // none, SHA1/256/512 HMAC + pid + time
-    for (uint32_t a : kAuthLen) {
-        uint32_t ack = 9 + a;
-        if (ack + 5 > len || d[ack] > 8) continue;
-        uint32_t pid = ack + 1 + d[ack] * 4 + (d[ack] ? 8 : 0);
-        if (pid + 4 == len && be32(d + pid) <= 1) return true;
-    }
-    return false;
-}
 bool openvpn_probe(const Session& s, const uint8_t* d, uint32_t len, int) {
-    if (!is_tcp(s)) return openvpn_reset(d, len);
-    return len > 2 && be16(d) == len - 2 && openvpn_reset(d + 2, len - 2);
+    if (!is_tcp(s)) return openvpn_hard_reset(d, len);
+    return len > 2 && be16(d) == len - 2 && openvpn_hard_reset(d + 2, len - 2);
 }
 bool isakmp_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     return len >= 18 && (d[16] == 1 || d[16] == 8 || d[16] == 33 || d[16] == 46) &&
@@ -521,6 +507,20 @@ void register_signatures(Registries& r) {
             if (sig.transports & kSctp) r.classifiers.add(classify::Transport::Sctp, c);
         }
     }
+}
+
+bool openvpn_hard_reset(const uint8_t* d, uint32_t len) {
+    if (len < 14 || std::all_of(d + 1, d + 9, [](uint8_t b) { return b == 0; })) return false;
+    uint8_t op = d[0] >> 3;
+    if (op != 7 && op != 8 && op != 1 && op != 2) return false;           // hard resets (v1/v2)
+    static constexpr std::array<uint32_t, 4> kAuthLen = {0, 28, 40, 72};  // none, SHA1/256/512 HMAC + pid + time
+    for (uint32_t a : kAuthLen) {
+        uint32_t ack = 9 + a;
+        if (ack + 5 > len || d[ack] > 8) continue;
+        uint32_t pid = ack + 1 + d[ack] * 4 + (d[ack] ? 8 : 0);
+        if (pid + 4 == len && be32(d + pid) <= 1) return true;
+    }
+    return false;
 }
 
 }  // namespace flowdex::protocols::signatures

@@ -55,6 +55,11 @@ struct Signature {
     std::string_view also;  ///< optional second protocol name added with `name`
 };
 
+/// An OpenVPN hard-reset packet (client or server, v1/v2; the bytes after TCP's length prefix):
+/// opcode, non-zero session id, an optional HMAC + packet id + time (SHA-1/256/512), no ack, and
+/// packet id 0 or 1 ending the packet. Shared with the OpenVPN parser.
+bool openvpn_hard_reset(const uint8_t* d, uint32_t len);
+
 /// The built-in table (static storage; entries are registered by address).
 std::span<const Signature> table();
 

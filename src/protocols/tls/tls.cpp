@@ -38,6 +38,7 @@ struct State {
     const FieldRegistry* reg = nullptr;
     Direction d[2];
     int serverWhich = -1;  ///< the direction that sent the ServerHello (its certificates count)
+    char transport = 't';  ///< JA4's first character
 };
 
 // ---------------------------------------------------------------- helpers
@@ -337,8 +338,10 @@ void client_hello(State& st, Session& s, Reader m, char transport) {
     // JA3
     std::string ja3 = std::to_string(version) + ',' + dec_list(ciphers) + ',' + dec_list(exts) + ',' +
                       dec_list(groups) + ',' + dec_list(points);
-    add_str(st, s, f.ja3string, ja3);
-    add_str(st, s, f.ja3, digest_hex(EVP_md5(), ja3));
+    if (transport != 'd') {
+        add_str(st, s, f.ja3string, ja3);
+        add_str(st, s, f.ja3, digest_hex(EVP_md5(), ja3));
+    }
 
     // JA4
     std::string a(1, transport);
@@ -378,7 +381,7 @@ void client_hello(State& st, Session& s, Reader m, char transport) {
     add_as_is(st, s, f.ja4, a + '_' + trunc(b) + '_' + (sortedExts.empty() ? trunc("") : trunc(c)));
     add_as_is(st, s, f.ja4r, a + '_' + b + '_' + c);
 
-    if (sid.ok && sid.n > 0) add_str(st, s, f.srcSessionId, hex(sid.p, sid.n));
+    if (sid.ok && sid.n > 0 && transport != 'd') add_str(st, s, f.srcSessionId, hex(sid.p, sid.n));
     if (!sni.empty()) add_str(st, s, f.host, sni);
 }
 
@@ -453,7 +456,7 @@ void handshake(State& st, Session& s, Direction& d) {
             break;
         }
         if (d.hs.size() - off < len + 4) break;
-        if (p[0] == 1) client_hello(st, s, Reader{p + 4, len}, 't');
+        if (p[0] == 1) client_hello(st, s, Reader{p + 4, len}, st.transport);
         const int which = &d == &st.d[0] ? 0 : 1;
         if (p[0] == 2) {
             server_hello(st, s, Reader{p + 4, len});
@@ -553,6 +556,40 @@ void tls::client_hello_fields(Session& s, const uint8_t* body, size_t len, char 
     st.f = &f;
     st.reg = &reg;
     client_hello(st, s, Reader{body, len}, transport);
+}
+
+void tls::certificate_fields(Session& s, const uint8_t* body, size_t len) {
+    if (!s.table) return;
+    const FieldRegistry& reg = *s.table->context().registry;
+    const Fields f = resolve(reg);
+    State st;
+    st.f = &f;
+    st.reg = &reg;
+    certificates(st, s, Reader{body, len});
+}
+
+struct tls::CarriedStream::Impl {
+    Fields f;
+    State st;
+};
+
+tls::CarriedStream::CarriedStream(const Session& s, char transport) : impl_(std::make_unique<Impl>()) {
+    impl_->st.transport = transport;
+    if (s.table) impl_->f = resolve(*s.table->context().registry);
+    impl_->st.f = &impl_->f;
+    impl_->st.reg = s.table ? s.table->context().registry : nullptr;
+    if (!impl_->st.reg) impl_->st.d[0].dead = impl_->st.d[1].dead = true;
+}
+
+tls::CarriedStream::~CarriedStream() = default;
+
+void tls::CarriedStream::feed(Session& s, int which, const uint8_t* data, uint32_t len) {
+    if (which < 0 || which > 1 || impl_->st.d[which].dead) return;
+    protocols::feed(impl_->st, s, which, data, len);
+}
+
+bool tls::CarriedStream::done() const {
+    return impl_->st.d[0].dead && impl_->st.d[1].dead;
 }
 
 void register_tls(Registries& r) {

@@ -19,6 +19,7 @@
 /// `tls.ja4`/`tls.ja4_r` keep the case of the ALPN characters (stored as built).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "protocols/protocols.h"
 
@@ -32,8 +33,36 @@ namespace tls {
 /// Fills the ClientHello fields above (ja3, ja3string, ja4, ja4_r, srcSessionId, http.host) from
 /// one ClientHello message body (after the 4-byte handshake header). `transport` is JA4's first
 /// character: 't' for TCP, 'q' for QUIC. Every length is checked against `len`.
+/// 'd' (DTLS) fills only ja4/ja4_r and http.host, as Arkime does for DTLS.
 void client_hello_fields(session::Session& s, const uint8_t* body, size_t len, char transport);
+
+/// Fills `cert` from one Certificate message body (after the handshake header): TLS 1.2 and older
+/// (and DTLS) send the server's chain in clear.
+void certificate_fields(session::Session& s, const uint8_t* body, size_t len);
+
+/// TLS records carried inside another protocol (OpenVPN's control channel): the same record and
+/// handshake reassembly and the same fields as a TLS session, fed in order by the carrier's parser
+/// with the bytes of each direction. The protocol name stays the carrier's. `transport` is JA4's
+/// first character ('t' over TCP; Arkime uses 'q' for any UDP carrier).
+class CarriedStream {
+  public:
+    CarriedStream(const session::Session& s, char transport);
+    ~CarriedStream();
+    CarriedStream(const CarriedStream&) = delete;
+    CarriedStream& operator=(const CarriedStream&) = delete;
+    void feed(session::Session& s, int which, const uint8_t* data, uint32_t len);
+    /// Both directions reached encrypted data or input that is not TLS.
+    bool done() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 }  // namespace tls
+
+/// Registers the DTLS parser (UDP; dtls.cpp): ClientHello → tls.ja4/ja4_r (prefix `d`), the
+/// server's Certificate → `cert`; handshake fragments are reassembled per message.
+void register_dtls(Registries& r);
 
 /// Registers the tls classifier (fields are built-in).
 void register_tls(Registries& r);

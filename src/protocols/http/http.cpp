@@ -6,11 +6,13 @@
 #include <array>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/text.h"
+#include "protocols/http/http2.h"
 #include "protocols/magic.h"
 #include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
@@ -28,7 +30,9 @@ constexpr size_t kMaxHost = 1024;     ///< Host value kept for http.uri
 constexpr size_t kMaxUri = 4096;      ///< Arkime's MAX_URL_LENGTH
 constexpr size_t kMaxReqBody = 2000;  ///< maxReqBody of the regression settings
 constexpr int kMaxPendingRequests = 16;
-constexpr size_t kMagicBytes = 256;  ///< body bytes given to libmagic
+constexpr size_t kMagicBytes = 256;   ///< body bytes given to libmagic
+constexpr size_t kMaxH2Streams = 16;  ///< HTTP/2 bodies hashed at once (more streams are not hashed)
+constexpr size_t kMaxH2Value = 1024;  ///< HTTP/2 header values are kept to this length, as Arkime keeps them
 
 /// Request methods (Arkime's method list; PRI is the HTTP/2 preface).
 constexpr std::array<std::string_view, 35> kMethods = {
@@ -60,6 +64,8 @@ enum class St : uint8_t {
     ChunkEnd,
     Trailers,
     UntilClose,
+    H2Preface,  ///< HTTP/2: the rest of the client preface ("SM\r\n\r\n")
+    H2,         ///< HTTP/2 frames
     Dead
 };
 
@@ -85,6 +91,7 @@ struct Direction {
     EVP_MD_CTX* sha256 = nullptr;
     std::string magic;  ///< first body bytes for libmagic (at most kMagicBytes)
     bool magicPending = false;
+    size_t prefaceGot = 0;  ///< HTTP/2: bytes of kPrefaceTail matched
 
     // --- requests sent from this direction that wait for their response
     ReqKind pending[kMaxPendingRequests] = {};
@@ -105,6 +112,24 @@ struct State {
     std::string host;  ///< its Host value
     bool haveUrl = false, haveHost = false;
     bool websocketAsked = false;  ///< a request asked to upgrade to websocket
+
+    // --- HTTP/2 (after the PRI preface)
+    std::unique_ptr<http2::Connection> h2;
+    struct StreamBody {
+        uint32_t id = 0;
+        int which = -1;  ///< -1: free
+        EVP_MD_CTX* md5 = nullptr;
+        EVP_MD_CTX* sha256 = nullptr;
+        std::string magic;
+    };
+    std::array<StreamBody, kMaxH2Streams> streams;
+
+    ~State() {
+        for (StreamBody& b : streams) {
+            if (b.md5) EVP_MD_CTX_free(b.md5);
+            if (b.sha256) EVP_MD_CTX_free(b.sha256);
+        }
+    }
 };
 
 // ---------------------------------------------------------------- small helpers
@@ -592,6 +617,16 @@ void headers_complete(State& st, Session& s, Direction& d, int which) {
             const std::vector<int64_t>* cur = s.fields.ints(cpos);
             s.fields.add_int(*st.reg, cpos, (cur && !cur->empty() ? cur->back() : 0) + 1);
         }
+        if (method == "PRI" && std::string_view(d.version) == "2.0") {
+            // Cleartext HTTP/2 with prior knowledge: both directions carry frames from here on.
+            st.h2 = std::make_unique<http2::Connection>();
+            d.st = St::H2Preface;
+            d.prefaceGot = 0;
+            Direction& other = st.d[1 - which];
+            if (other.st == St::Start || other.st == St::Dead) other.st = St::H2;
+            other.request = false;
+            return;
+        }
         ReqKind kind = method == "HEAD" ? ReqKind::Head : method == "CONNECT" ? ReqKind::Connect : ReqKind::Other;
         if (d.pendingCount < kMaxPendingRequests) {
             d.pending[(d.pendingHead + d.pendingCount) % kMaxPendingRequests] = kind;
@@ -702,6 +737,89 @@ bool handle_line(State& st, Session& s, Direction& d, int which, std::string_vie
     }
 }
 
+// ---------------------------------------------------------------- HTTP/2
+
+/// HTTP/2 header fields and bodies into the same fields as HTTP/1: pseudo-headers give method,
+/// path (and query keys), host and status code; other fields go through header() with the
+/// side of the direction that sent them (PUSH_PROMISE fields count as the server's).
+class H2Sink final : public http2::H2Events {
+  public:
+    H2Sink(State& st, Session& s) : st_(st), s_(s) {}
+
+    void header(int which, uint32_t, std::string_view name, std::string_view value) override {
+        const Fields& f = *st_.f;
+        if (!name.empty() && name.front() == ':') {
+            if (name == ":method") {
+                add_str(st_, s_, f.method, value);
+            } else if (name == ":path") {
+                parse_url_parts(st_, s_, value.substr(0, kMaxUrl));
+            } else if (name == ":authority") {
+                std::string host = lower(value.substr(0, kMaxHost));
+                add_str(st_, s_, f.host, std::string_view(host).substr(0, host.find(':')));
+            } else if (name == ":status" && value.size() == 3) {
+                int code = 0;
+                for (char c : value)
+                    code = c >= '0' && c <= '9' ? code * 10 + (c - '0') : -1000;
+                if (code >= 0) s_.fields.add_int(*st_.reg, f.statuscode, code);
+            }
+            return;
+        }
+        Direction& d = st_.d[which];
+        d.request = which == st_.urlWhich;
+        d.name.assign(name.substr(0, kMaxLine));
+        d.value.assign(value.substr(0, kMaxH2Value));
+        protocols::header(st_, s_, d, which);
+    }
+    void headers_end(int, uint32_t, bool) override {}
+
+    void data(int which, uint32_t stream, const uint8_t* p, size_t n) override {
+        State::StreamBody* b = slot(which, stream);
+        if (!b) return;
+        if (b->md5) EVP_DigestUpdate(b->md5, p, n);
+        if (b->sha256) EVP_DigestUpdate(b->sha256, p, n);
+        if (which != st_.urlWhich && b->magic.size() < kMagicBytes)
+            b->magic.append(reinterpret_cast<const char*>(p), std::min(n, kMagicBytes - b->magic.size()));
+    }
+
+    void stream_end(int which, uint32_t stream) override {
+        for (State::StreamBody& b : st_.streams) {
+            if (b.which != which || b.id != stream) continue;
+            add_hex_digest(st_, s_, st_.f->md5, b.md5);
+            add_hex_digest(st_, s_, st_.f->sha256, b.sha256);
+            if (!b.magic.empty()) {
+                std::string_view m = body_magic(reinterpret_cast<const uint8_t*>(b.magic.data()), b.magic.size());
+                if (!m.empty()) add_str(st_, s_, st_.f->bodyMagic, m);
+            }
+            b.which = -1;
+            b.magic.clear();
+            return;
+        }
+    }
+
+  private:
+    /// The body being hashed for (which, stream), started on its first DATA bytes; nullptr when
+    /// every slot is taken.
+    State::StreamBody* slot(int which, uint32_t stream) {
+        State::StreamBody* free = nullptr;
+        for (State::StreamBody& b : st_.streams) {
+            if (b.which == which && b.id == stream) return &b;
+            if (b.which < 0 && !free) free = &b;
+        }
+        if (!free) return nullptr;
+        free->which = which;
+        free->id = stream;
+        free->magic.clear();
+        if (!free->md5) free->md5 = EVP_MD_CTX_new();
+        if (!free->sha256) free->sha256 = EVP_MD_CTX_new();
+        if (free->md5) EVP_DigestInit_ex(free->md5, EVP_md5(), nullptr);
+        if (free->sha256) EVP_DigestInit_ex(free->sha256, EVP_sha256(), nullptr);
+        return free;
+    }
+
+    State& st_;
+    Session& s_;
+};
+
 /// Feeds one direction. Returns false when the direction cannot be parsed any further.
 bool feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
     Direction& d = st.d[which];
@@ -737,6 +855,25 @@ bool feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
             case St::UntilClose:
                 body(st, s, d, which, data + i, len - i);
                 return true;
+            case St::H2Preface:
+                while (i < len && d.prefaceGot < http2::kPrefaceTail.size()) {
+                    if (data[i] != static_cast<uint8_t>(http2::kPrefaceTail[d.prefaceGot])) {
+                        d.st = St::Dead;
+                        return false;
+                    }
+                    ++i;
+                    ++d.prefaceGot;
+                }
+                if (d.prefaceGot == http2::kPrefaceTail.size()) d.st = St::H2;
+                continue;
+            case St::H2: {
+                H2Sink sink(st, s);
+                if (!st.h2 || !st.h2->feed(which, data + i, len - i, sink)) {
+                    d.st = St::Dead;
+                    return false;
+                }
+                return true;
+            }
             default: {  // line-based states
                 const uint8_t* nl = static_cast<const uint8_t*>(std::memchr(data + i, '\n', len - i));
                 size_t end = nl ? static_cast<size_t>(nl - data) : len;

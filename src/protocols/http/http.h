@@ -34,6 +34,13 @@
 ///   holds `password=`, `passwd=` or `pass=`.
 /// `http.bodyMagic`: the libmagic MIME type of each response body's first 1024 bytes (protocols/magic.h).
 ///
+/// HTTP/2 in clear (prior knowledge: the `PRI * HTTP/2.0` preface) hands both directions to
+/// protocols/http/http2.h: `:method`, `:path` (path, key, value), `:authority` (host) and
+/// `:status` fill the same fields as the request and status lines (no `http.uri`); other header
+/// fields go to the request or response header fields by the direction that sent them (server
+/// PUSH_PROMISE fields count as response headers), values cut at 1024 bytes; each stream's DATA
+/// gives `http.md5`/`http.sha256` (and `http.bodyMagic` from the server) at END_STREAM.
+///
 /// Further protocol names: `adcs-web` (path under /certsrv), `adcs-ndes` (/certsrv/mscep…),
 /// `adcs-cep` / `adcs-ces` (…_CEP…/…_CES… or /EnrollmentServer… service.svc paths), `winrm`
 /// (/wsman), `websocket` (a 101 answer to a websocket upgrade), `rpc-over-http` (RPC_IN_DATA /

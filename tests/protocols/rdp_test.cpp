@@ -36,7 +36,7 @@ nlohmann::json run(const std::string& c, const std::string& s) {
 
 TEST(Rdp, CookieAndProtocols) {
     nlohmann::json j = run(request("Cookie: mstshash=RdpUser\r\n", 3), confirm(1));
-    EXPECT_EQ(j["user"], nlohmann::json({"RdpUser"})) << j.dump();
+    EXPECT_EQ(j["user"], nlohmann::json({"rdpuser"})) << j.dump();
     EXPECT_EQ(j["rdp"]["requestedProtocols"], nlohmann::json({"ssl", "nla"}));
     EXPECT_EQ(j["rdp"]["selectedProtocol"], nlohmann::json({"ssl"}));
     j = run(request("", 0), confirm(0));

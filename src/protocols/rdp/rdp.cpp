@@ -41,7 +41,7 @@ void rdp_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int whi
     if (type == 0xe0 && rest.starts_with("Cookie: mstshash=")) {
         size_t end = rest.find("\r\n");
         if (end == std::string_view::npos) return;
-        if (f.user >= 0 && end > 17) s.fields.add_string_as_is(reg, f.user, rest.substr(17, end - 17));
+        if (f.user >= 0 && end > 17) s.fields.add_string(reg, f.user, rest.substr(17, end - 17));
         rest.remove_prefix(end + 2);
     }
     // RDP_NEG_REQ (1) / RDP_NEG_RSP (2): type, flags, length 8, protocols (little-endian).

@@ -1,7 +1,7 @@
 #pragma once
 /// RDP connection negotiation (X.224 over TPKT), read from the first payload of each direction
 /// (the name `rdp` comes from the signature table):
-/// - client Connection Request: `Cookie: mstshash=NAME` → `user` (case kept); RDP_NEG_REQ's
+/// - client Connection Request: `Cookie: mstshash=NAME` → `user` (lower-cased, as Arkime stores it); RDP_NEG_REQ's
 ///   requested protocols → `rdp.requestedProtocols` (rdp when none, else ssl, nla, rdstls, nla_ex…);
 /// - server Connection Confirm: RDP_NEG_RSP's selected protocol → `rdp.selectedProtocol`.
 /// Only bytes inside the TPKT length are read.

@@ -44,6 +44,7 @@ CoreFields CoreFields::resolve(fields::FieldRegistry& reg) {
     c.arpIp = resolve_one(reg, "arp.ip", FieldType::IpSet, cnt);
     c.arpMac = resolve_one(reg, "arp.mac", FieldType::StrSet, cnt);
     c.arpOpcode = resolve_one(reg, "arp.opcode", FieldType::StrSet, cnt);
+    c.sctpProtoId = resolve_one(reg, "sctp.protoId", FieldType::IntSet, 0);
     return c;
 }
 

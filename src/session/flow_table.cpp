@@ -492,8 +492,9 @@ void FlowTable::sctp_chunks(Session& s, int dir, const uint8_t* data, uint32_t l
         if (data[n] == kData && clen > kDataHeader) {
             const uint8_t* user = data + n + kDataHeader;
             uint32_t ulen = clen - kDataHeader;
-            if (!s.classified[dir])
-                ctx_.classifiers->classify_sctp_protocol(s, load_be32(data + n + 12), user, ulen, dir);
+            const uint32_t ppid = load_be32(data + n + 12);
+            s.fields.add_int(*ctx_.registry, ctx_.core.sctpProtoId, ppid);
+            if (!s.classified[dir]) ctx_.classifiers->classify_sctp_protocol(s, ppid, user, ulen, dir);
             deliver(s, dir, user, ulen, classify::Transport::Sctp, false, false);
         }
         n += (clen + 3u) & ~3u;

@@ -51,6 +51,7 @@ struct CoreFields {
     int srcOuterIp = -1, dstOuterIp = -1, srcOuterMac = -1, dstOuterMac = -1;
     int icmpType = -1, icmpCode = -1, protocol = -1, tags = -1;
     int arpIp = -1, arpMac = -1, arpOpcode = -1;
+    int sctpProtoId = -1;  ///< payload protocol id of every SCTP DATA chunk
     /// Looks the fields up by db name, defining any that the registry lacks.
     static CoreFields resolve(fields::FieldRegistry& registry);
 };

@@ -81,11 +81,18 @@ TEST(Sigtran, M3uaSccpTcapCamel) {
     for (const char* p : {"m3ua", "sccp", "camel", "isup"})
         EXPECT_TRUE(has(j["protocol"], p)) << p << " in " << j["protocol"];
     EXPECT_EQ(j["m3ua"]["si"], nlohmann::json({3, 5}));
+    EXPECT_EQ(j["sctp"]["protoId"], nlohmann::json({3})) << "the payload protocol id of the DATA chunks";
     EXPECT_EQ(j["sccp"]["src"], nlohmann::json::array({20}));
     EXPECT_EQ(j["sccp"]["dst"], nlohmann::json::array({100}));
     EXPECT_EQ(j["tcap"]["opcode"], nlohmann::json::array({0}));
     EXPECT_EQ(j["camel"]["op"], nlohmann::json({"initialDP"}));
     EXPECT_EQ(j["camel"]["calling"], nlohmann::json({"674523010"}));
+}
+
+TEST(Sigtran, SctpProtoIdOfEveryDataChunk) {
+    EXPECT_EQ(run({"abcd"}, 46)["sctp"]["protoId"], nlohmann::json({46}));
+    EXPECT_EQ(run({"abcd", "efgh"}, 0)["sctp"]["protoId"], nlohmann::json({0}));
+    EXPECT_FALSE(run({""}, 46).contains("sctp")) << "a DATA chunk without user data gives no protoId";
 }
 
 TEST(Sigtran, TruncatedAndCorrupt) {

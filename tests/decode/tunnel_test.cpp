@@ -125,6 +125,17 @@ TEST(GreDecode, ErspanTypeII) {
     EXPECT_EQ(p.outerIpOffset, 14);
     expect_inner_udp(p, innerEth + 14);
     EXPECT_TRUE(has_tunnel(p.tunnel, Tunnel::Gre));
+    EXPECT_EQ(p.vlanCount, 0) << "VLAN 0 in the ERSPAN header is no tag";
+}
+
+TEST(GreDecode, ErspanVlanCountsAsATag) {
+    Decoder d;
+    Bytes erspan{0x10, 0x17, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00};  // version 1, VLAN 23
+    Bytes f = over_gre(gre(0x1000, 0x88be, cat({erspan, eth(0x0800, inner_udp(), mac(0x31), mac(0x32))})));
+    Packet p = packet_of(f);
+    ASSERT_EQ(d.decode(p), PacketRC::DoProcess);
+    ASSERT_EQ(p.vlanCount, 1);
+    EXPECT_EQ(p.vlans[0], 23);
 }
 
 TEST(GreDecode, ErspanTypeIWithoutSequence) {

@@ -15,6 +15,13 @@ constexpr uint32_t kErspan3Header = 12;
 constexpr uint32_t kErspan3Platform = 8;
 constexpr uint8_t kErspan3PlatformFlag = 0x01;
 
+/// ERSPAN II/III headers start with version (4 bits) and the mirrored frame's VLAN (12 bits):
+/// a non-zero VLAN counts as an 802.1Q tag of the packet, as Arkime records it.
+void erspan_vlan(Packet& p, const uint8_t* h) {
+    const uint16_t id = load_be16(h) & kVlanIdMask;
+    if (id != 0 && p.vlanCount < kMaxVlans) p.vlans[p.vlanCount++] = id;
+}
+
 PacketRC gre(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     p.tunnel = p.tunnel | Tunnel::Gre;
     if (len < 4) return d.note(Outcome::Truncated), PacketRC::Corrupt;
@@ -50,12 +57,14 @@ PacketRC gre(Decoder& d, Packet& p, const uint8_t* data, uint32_t len, void*) {
     if (type == ethertype::kErspan2) {
         if (!(flags & kSequence)) return d.decode_ethernet(p, inner, rest);  // ERSPAN type I
         if (rest < kErspan2Header) return d.note(Outcome::Truncated), PacketRC::Corrupt;
+        erspan_vlan(p, inner);
         return d.decode_ethernet(p, inner + kErspan2Header, rest - kErspan2Header);
     }
     if (type == ethertype::kErspan3) {
         if (rest < kErspan3Header) return d.note(Outcome::Truncated), PacketRC::Corrupt;
         uint32_t h = kErspan3Header + ((inner[11] & kErspan3PlatformFlag) ? kErspan3Platform : 0);
         if (rest < h) return d.note(Outcome::Truncated), PacketRC::Corrupt;
+        erspan_vlan(p, inner);
         return d.decode_ethernet(p, inner + h, rest - h);
     }
     return d.run_ethernet(p, inner, rest, type);

@@ -47,6 +47,7 @@ class Magic {
         if (slot.type == "application/gzip") slot.type = "application/x-gzip";  // the name Arkime's libmagic gives
         for (char& c : slot.type)
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // video/MP2T → video/mp2t
+        if (slot.type == "text/plain") slot.type.clear();                    // not reported (see magic.h)
         return slot.type;
     }
 

@@ -11,7 +11,9 @@
 namespace flowdex::protocols {
 
 /// The MIME type of `p[0..n)` ("text/html", "application/zip"…; lower-cased, gzip named
-/// application/x-gzip as Arkime's libmagic does), empty when unknown or n is 0.
+/// application/x-gzip as Arkime's libmagic does), empty when unknown or n is 0. Plain text is not
+/// reported either: Arkime's records never carry text/plain (its HTTP request bodies and mail
+/// parts typed text/plain get no body type), so neither do ours.
 /// The view stays valid until the next call on the same thread.
 std::string_view body_magic(const uint8_t* p, size_t n);
 

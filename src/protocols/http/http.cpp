@@ -420,7 +420,7 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
         if (which == st.urlWhich && n <= kMaxReqBody && core::valid_utf8({reinterpret_cast<const char*>(p), n}))
             add_str(st, s, st.f->requestBody, v);
         d.magic.clear();
-        d.magicPending = which != st.urlWhich && st.f->bodyMagic >= 0;  // response bodies only
+        d.magicPending = st.f->bodyMagic >= 0;
         if (!d.md5) d.md5 = EVP_MD_CTX_new();
         if (!d.sha256) d.sha256 = EVP_MD_CTX_new();
         if (d.md5) EVP_DigestInit_ex(d.md5, EVP_md5(), nullptr);
@@ -777,7 +777,7 @@ class H2Sink final : public http2::H2Events {
         if (!b) return;
         if (b->md5) EVP_DigestUpdate(b->md5, p, n);
         if (b->sha256) EVP_DigestUpdate(b->sha256, p, n);
-        if (which != st_.urlWhich && b->magic.size() < kMagicBytes)
+        if (b->magic.size() < kMagicBytes)
             b->magic.append(reinterpret_cast<const char*>(p), std::min(n, kMagicBytes - b->magic.size()));
     }
 

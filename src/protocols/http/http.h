@@ -32,7 +32,8 @@
 ///   hashes the encoded bytes; `http.requestBody`: the first body piece of a request when it is
 ///   at most 2000 bytes of UTF-8 (maxReqBody); tag `http:password` when the first body piece
 ///   holds `password=`, `passwd=` or `pass=`.
-/// `http.bodyMagic`: the libmagic MIME type of each response body's first 1024 bytes (protocols/magic.h).
+/// `http.bodyMagic`: the libmagic MIME type of each request and response body's first bytes
+/// (protocols/magic.h; plain text is not reported).
 ///
 /// HTTP/2 in clear (prior knowledge: the `PRI * HTTP/2.0` preface) hands both directions to
 /// protocols/http/http2.h: `:method`, `:path` (path, key, value), `:authority` (host) and

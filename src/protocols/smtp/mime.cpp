@@ -198,7 +198,7 @@ void MimeReader::finish_part(const MimeSink& sink) {
     if (sink.digests && !m5.empty() && !m256.empty()) sink.digests(sink.ctx, m5, m256);
     const std::string_view type =
         body_magic(reinterpret_cast<const uint8_t*>(magicBuf_.data()), std::min(magicBuf_.size(), kMagicBytes));
-    if (sink.magic && !type.empty() && type != "text/plain") sink.magic(sink.ctx, type);
+    if (sink.magic && !type.empty()) sink.magic(sink.ctx, type);
 }
 
 void MimeReader::body_line(std::string_view line, const MimeSink& sink) {

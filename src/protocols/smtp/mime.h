@@ -4,8 +4,7 @@
 /// part comes out through a MimeSink:
 /// - a `filename` (Content-Disposition `filename=`, else Content-Type `name=`; RFC 2047 words
 ///   decoded; cut at kMaxFilename bytes, as Arkime cuts it);
-/// - for a base64 part: the MD5 and SHA-256 of the decoded content, and its libmagic type unless
-///   that is text/plain (Arkime gives no body type for plain text parts).
+/// - for a base64 part: the MD5 and SHA-256 of the decoded content, and its libmagic type (protocols/magic.h: plain text gives none).
 /// A message that is not multipart but is base64 as a whole counts as one part.
 /// Parts in other encodings (7bit, quoted-printable…) give only their filename.
 ///

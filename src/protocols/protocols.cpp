@@ -12,6 +12,7 @@
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
+#include "protocols/sip/sip.h"
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
@@ -41,6 +42,7 @@ void register_builtin_protocols(Registries& r) {
     register_quic_initial(r);
     register_dhcp(r);
     register_rdp(r);
+    register_sip(r);
 }
 
 }  // namespace flowdex::protocols

@@ -44,6 +44,7 @@
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
+#include "protocols/sip/sip.h"
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
@@ -84,6 +85,11 @@ constexpr Folder kFolders[] = {
     {"rdp", protocols::register_rdp},
     {"signatures", protocols::register_signatures},
     {"sigtran", protocols::register_sigtran},
+    {"sip",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_sip(r);
+     }},
     {"smtp", protocols::register_smtp},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},

@@ -14,6 +14,7 @@
 #include "protocols/sigtran/sigtran.h"
 #include "protocols/sip/sip.h"
 #include "protocols/smtp/smtp.h"
+#include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
 #include "protocols/tls/tls.h"
@@ -43,6 +44,7 @@ void register_builtin_protocols(Registries& r) {
     register_dhcp(r);
     register_rdp(r);
     register_sip(r);
+    register_snmp(r);
 }
 
 }  // namespace flowdex::protocols

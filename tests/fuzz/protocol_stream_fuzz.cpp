@@ -46,6 +46,7 @@
 #include "protocols/sigtran/sigtran.h"
 #include "protocols/sip/sip.h"
 #include "protocols/smtp/smtp.h"
+#include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
 #include "protocols/tls/tls.h"
@@ -91,6 +92,11 @@ constexpr Folder kFolders[] = {
          protocols::register_sip(r);
      }},
     {"smtp", protocols::register_smtp},
+    {"snmp",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_snmp(r);
+     }},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},
     {"tls", protocols::register_tls},

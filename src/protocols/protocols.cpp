@@ -2,6 +2,7 @@
 
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
+#include "protocols/diameter/diameter.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
@@ -45,6 +46,7 @@ void register_builtin_protocols(Registries& r) {
     register_rdp(r);
     register_sip(r);
     register_snmp(r);
+    register_diameter(r);
 }
 
 }  // namespace flowdex::protocols

@@ -33,6 +33,7 @@
 #include "fields/field_registry.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
+#include "protocols/diameter/diameter.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
@@ -72,6 +73,11 @@ struct Folder {
 constexpr Folder kFolders[] = {
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
+    {"diameter",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_diameter(r);
+     }},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},

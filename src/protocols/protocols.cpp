@@ -18,6 +18,7 @@
 #include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/stun/stun.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -47,6 +48,7 @@ void register_builtin_protocols(Registries& r) {
     register_sip(r);
     register_snmp(r);
     register_diameter(r);
+    register_stun(r);
 }
 
 }  // namespace flowdex::protocols

@@ -50,6 +50,7 @@
 #include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/stun/stun.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
@@ -105,6 +106,11 @@ constexpr Folder kFolders[] = {
      }},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},
+    {"stun",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_stun(r);
+     }},
     {"tls", protocols::register_tls},
 };
 

@@ -6,6 +6,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/isakmp/isakmp.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/quic/gquic.h"
@@ -49,6 +50,7 @@ void register_builtin_protocols(Registries& r) {
     register_snmp(r);
     register_diameter(r);
     register_stun(r);
+    register_isakmp(r);
 }
 
 }  // namespace flowdex::protocols

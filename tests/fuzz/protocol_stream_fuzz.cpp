@@ -37,6 +37,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/isakmp/isakmp.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/protocols.h"
@@ -82,6 +83,11 @@ constexpr Folder kFolders[] = {
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
+    {"isakmp",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_isakmp(r);
+     }},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
     {"quic",

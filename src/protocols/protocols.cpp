@@ -11,6 +11,7 @@
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
+#include "protocols/radius/radius.h"
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
@@ -51,6 +52,7 @@ void register_builtin_protocols(Registries& r) {
     register_diameter(r);
     register_stun(r);
     register_isakmp(r);
+    register_radius(r);
 }
 
 }  // namespace flowdex::protocols

@@ -43,6 +43,7 @@
 #include "protocols/protocols.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
+#include "protocols/radius/radius.h"
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
@@ -95,6 +96,11 @@ constexpr Folder kFolders[] = {
          protocols::register_tls(r);  // QUIC Initials carry a TLS ClientHello
          protocols::register_gquic(r);
          protocols::register_quic_initial(r);
+     }},
+    {"radius",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_radius(r);
      }},
     {"rdp", protocols::register_rdp},
     {"signatures", protocols::register_signatures},

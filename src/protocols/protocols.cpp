@@ -2,21 +2,27 @@
 
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
+#include "protocols/diameter/diameter.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
 #include "protocols/imap/imap.h"
+#include "protocols/isakmp/isakmp.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/openvpn/openvpn.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
+#include "protocols/radius/radius.h"
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
+#include "protocols/sip/sip.h"
 #include "protocols/smtp/smtp.h"
+#include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/stun/stun.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -46,6 +52,12 @@ void register_builtin_protocols(Registries& r) {
     register_quic_initial(r);
     register_dhcp(r);
     register_rdp(r);
+    register_sip(r);
+    register_snmp(r);
+    register_diameter(r);
+    register_stun(r);
+    register_isakmp(r);
+    register_radius(r);
 }
 
 }  // namespace flowdex::protocols

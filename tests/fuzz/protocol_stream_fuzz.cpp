@@ -33,22 +33,28 @@
 #include "fields/field_registry.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
+#include "protocols/diameter/diameter.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
 #include "protocols/imap/imap.h"
+#include "protocols/isakmp/isakmp.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/openvpn/openvpn.h"
 #include "protocols/protocols.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
+#include "protocols/radius/radius.h"
 #include "protocols/rdp/rdp.h"
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
+#include "protocols/sip/sip.h"
 #include "protocols/smtp/smtp.h"
+#include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/stun/stun.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
@@ -72,29 +78,59 @@ struct Folder {
 constexpr Folder kFolders[] = {
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
+    {"diameter",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_diameter(r);
+     }},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
     {"imap", protocols::register_imap},
+    {"isakmp",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_isakmp(r);
+     }},
     {"mysql", protocols::register_mysql},
-    {"ntlm", [](protocols::Registries&) {}},
+    {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
     {"openvpn",
      [](protocols::Registries& r) {
          protocols::register_openvpn(r);
          protocols::register_signatures(r);  // names openvpn
-     }},                                     // the fields come with every target; see force_ntlm
+     }},
     {"quic",
      [](protocols::Registries& r) {
          protocols::register_tls(r);  // QUIC Initials carry a TLS ClientHello
          protocols::register_gquic(r);
          protocols::register_quic_initial(r);
      }},
+    {"radius",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_radius(r);
+     }},
     {"rdp", protocols::register_rdp},
     {"signatures", protocols::register_signatures},
     {"sigtran", protocols::register_sigtran},
+    {"sip",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_sip(r);
+     }},
     {"smtp", protocols::register_smtp},
+    {"snmp",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_snmp(r);
+     }},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},
+    {"stun",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_stun(r);
+     }},
     {"tls",
      [](protocols::Registries& r) {
          protocols::register_tls(r);

@@ -1,0 +1,87 @@
+// SNMP v1/v2c/v3 datagrams: snmp.* fields, lengths past the datagram cut (as Arkime does), and
+// every cut or corrupted byte harmless.
+#include "protocols/snmp/snmp.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "protocols/exchange.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+std::string tlv(uint8_t tag, const std::string& v) {
+    return std::string(1, static_cast<char>(tag)) + std::string(1, static_cast<char>(v.size())) + v;
+}
+const std::string kSysDescr = "\x2b\x06\x01\x02\x01\x01\x01\x00"s;  // 1.3.6.1.2.1.1.1.0
+
+std::string v2c(uint8_t pdu, int error, const std::string& varbinds, const std::string& community = "public") {
+    std::string p = tlv(0x02, "\x01"s) + tlv(0x02, std::string(1, static_cast<char>(error))) + tlv(0x02, "\x00"s);
+    return tlv(0x30, tlv(0x02, "\x01"s) + tlv(0x04, community) + tlv(pdu, p + tlv(0x30, varbinds)));
+}
+
+TEST(Snmp, V2cRequestResponseAndTrap) {
+    const std::string vb = tlv(0x30, tlv(0x06, kSysDescr) + tlv(0x05, ""));
+    const std::string trapVb = tlv(0x30, tlv(0x06, "\x2b\x06\x01\x06\x03\x01\x01\x04\x01\x00"s) +
+                                             tlv(0x06, "\x2b\x06\x01\x06\x03\x01\x01\x05\x03"s));
+    nlohmann::json j = udp_exchange(161, {{0, v2c(0xa0, 0, vb)}, {1, v2c(0xa2, 2, vb)}, {0, v2c(0xa7, 0, trapVb)}});
+    ASSERT_TRUE(j.contains("snmp")) << j.dump();
+    const auto& s = j["snmp"];
+    EXPECT_EQ(s["version"], nlohmann::json({2}));
+    EXPECT_EQ(s["community"], nlohmann::json({"public"}));
+    EXPECT_EQ(s["type"], nlohmann::json({"GetRequest", "GetResponse", "SNMPv2-Trap"}));
+    EXPECT_EQ(s["error"], nlohmann::json({"noSuchName"}));
+    EXPECT_EQ(s["variable"], nlohmann::json({"1.3.6.1.2.1.1.1.0", "1.3.6.1.6.3.1.1.4.1.0"}));
+    EXPECT_EQ(s["trapOid"], nlohmann::json({"1.3.6.1.6.3.1.1.5.3"}));
+}
+
+TEST(Snmp, LengthsPastTheEndAreCut) {
+    // The OID claims 14 bytes, 10 are there: the decoded arcs stop where the datagram does.
+    std::string bad = tlv(0x06, kSysDescr);
+    bad[1] = 14;
+    std::string msg = v2c(0xa0, 0, tlv(0x30, bad + "\x05\x00"s));
+    nlohmann::json j = udp_exchange(161, {{0, msg}});
+    EXPECT_EQ(j["snmp"]["variable"], nlohmann::json({"1.3.6.1.2.1.1.1.0.5.0"})) << j.dump();
+    // A binding list that holds an OID directly (no binding SEQUENCE) gives no variable.
+    j = udp_exchange(161, {{0, v2c(0xa0, 0, tlv(0x06, kSysDescr))}});
+    EXPECT_FALSE(j["snmp"].contains("variable")) << j.dump();
+}
+
+TEST(Snmp, V1AndV3) {
+    std::string v1 = tlv(0x30, tlv(0x02, "\x00"s) + tlv(0x04, "private") + tlv(0x02, "\x2a"s));
+    const std::string usm = tlv(0x30, tlv(0x04, "\x80\x00\x1f\x88\x80\x12"s) + tlv(0x02, "\x00"s) + tlv(0x02, "\x00"s) +
+                                          tlv(0x04, "admin") + tlv(0x04, "") + tlv(0x04, ""));
+    std::string v3 =
+        tlv(0x30, tlv(0x02, "\x03"s) +
+                      tlv(0x30, tlv(0x02, "\x01"s) + tlv(0x02, "\x10\x00"s) + tlv(0x04, "\x07"s) + tlv(0x02, "\x03"s)) +
+                      tlv(0x04, usm) + tlv(0x04, std::string(8, 'e')));
+    nlohmann::json j = udp_exchange(161, {{0, v3}, {0, v1}});
+    ASSERT_TRUE(j.contains("snmp")) << j.dump();
+    EXPECT_EQ(j["snmp"]["version"], nlohmann::json({3, 1}));
+    EXPECT_EQ(j["snmp"]["community"], nlohmann::json({"private"}));
+    EXPECT_FALSE(j["snmp"].contains("type"));
+    EXPECT_EQ(j["snmp"]["secLevel"], nlohmann::json({"authPriv"}));
+    EXPECT_EQ(j["snmp"]["engineId"], nlohmann::json({"80001f888012"}));
+}
+
+TEST(Snmp, TruncatedAndCorrupt) {
+    const std::string msg = v2c(0xa0, 0, tlv(0x30, tlv(0x06, kSysDescr) + tlv(0x05, "")));
+    for (size_t i = 0; i < msg.size(); ++i) {
+        udp_exchange(161, {{0, msg.substr(0, i)}});
+        std::string bad = msg;
+        bad[i] = static_cast<char>(bad[i] ^ 0xff);
+        udp_exchange(161, {{0, bad}});
+    }
+    // A version SNMP does not have: named by the signature or not, no snmp fields.
+    std::string v2 = msg;
+    v2[4] = 2;
+    nlohmann::json j = udp_exchange(161, {{0, v2}});
+    EXPECT_FALSE(j.contains("snmp")) << j.dump();
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

@@ -5,6 +5,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/quic/gquic.h"
@@ -41,6 +42,7 @@ void register_builtin_protocols(Registries& r) {
     register_quic_initial(r);
     register_dhcp(r);
     register_rdp(r);
+    register_mqtt(r);
 }
 
 }  // namespace flowdex::protocols

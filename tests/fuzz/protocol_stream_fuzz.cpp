@@ -36,6 +36,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/protocols.h"
@@ -73,6 +74,7 @@ constexpr Folder kFolders[] = {
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
+    {"mqtt", protocols::register_mqtt},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
     {"quic",

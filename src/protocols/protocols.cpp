@@ -1,5 +1,6 @@
 #include "protocols/protocols.h"
 
+#include "protocols/bacnet/bacnet.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
@@ -43,6 +44,7 @@ void register_builtin_protocols(Registries& r) {
     register_dhcp(r);
     register_rdp(r);
     register_mqtt(r);
+    register_bacnet(r);
 }
 
 }  // namespace flowdex::protocols

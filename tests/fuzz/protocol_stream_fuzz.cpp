@@ -31,6 +31,7 @@
 #include "classify/classifier.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "protocols/bacnet/bacnet.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
@@ -69,6 +70,7 @@ struct Folder {
     RegisterFn fn;
 };
 constexpr Folder kFolders[] = {
+    {"bacnet", protocols::register_bacnet},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},

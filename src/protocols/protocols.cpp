@@ -17,6 +17,7 @@
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/synchrophasor/synchrophasor.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -44,6 +45,7 @@ void register_builtin_protocols(Registries& r) {
     register_dhcp(r);
     register_rdp(r);
     register_mqtt(r);
+    register_synchrophasor(r);
     register_bacnet(r);
 }
 

@@ -49,6 +49,7 @@
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/synchrophasor/synchrophasor.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
@@ -91,6 +92,7 @@ constexpr Folder kFolders[] = {
     {"smtp", protocols::register_smtp},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},
+    {"synchrophasor", protocols::register_synchrophasor},
     {"tls", protocols::register_tls},
 };
 

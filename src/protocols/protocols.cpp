@@ -6,6 +6,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/modbus/modbus.h"
 #include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
@@ -45,6 +46,7 @@ void register_builtin_protocols(Registries& r) {
     register_dhcp(r);
     register_rdp(r);
     register_mqtt(r);
+    register_modbus(r);
     register_synchrophasor(r);
     register_bacnet(r);
 }

@@ -37,6 +37,7 @@
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/modbus/modbus.h"
 #include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
@@ -77,6 +78,7 @@ constexpr Folder kFolders[] = {
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
+    {"modbus", protocols::register_modbus},
     {"mqtt", protocols::register_mqtt},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm

@@ -3,6 +3,7 @@
 #include "protocols/bacnet/bacnet.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
+#include "protocols/dnp3/dnp3.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
@@ -46,6 +47,7 @@ void register_builtin_protocols(Registries& r) {
     register_dhcp(r);
     register_rdp(r);
     register_mqtt(r);
+    register_dnp3(r);
     register_modbus(r);
     register_synchrophasor(r);
     register_bacnet(r);

@@ -34,6 +34,7 @@
 #include "protocols/bacnet/bacnet.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
+#include "protocols/dnp3/dnp3.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
@@ -75,6 +76,7 @@ constexpr Folder kFolders[] = {
     {"bacnet", protocols::register_bacnet},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
+    {"dnp3", protocols::register_dnp3},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},

@@ -1,13 +1,17 @@
 #include "protocols/protocols.h"
 
+#include "protocols/bacnet/bacnet.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/diameter/diameter.h"
+#include "protocols/dnp3/dnp3.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
 #include "protocols/imap/imap.h"
 #include "protocols/isakmp/isakmp.h"
+#include "protocols/modbus/modbus.h"
+#include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/openvpn/openvpn.h"
@@ -23,6 +27,7 @@
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
+#include "protocols/synchrophasor/synchrophasor.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -58,6 +63,11 @@ void register_builtin_protocols(Registries& r) {
     register_stun(r);
     register_isakmp(r);
     register_radius(r);
+    register_mqtt(r);
+    register_dnp3(r);
+    register_modbus(r);
+    register_synchrophasor(r);
+    register_bacnet(r);
 }
 
 }  // namespace flowdex::protocols

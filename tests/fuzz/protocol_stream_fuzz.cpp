@@ -31,14 +31,18 @@
 #include "classify/classifier.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "protocols/bacnet/bacnet.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/diameter/diameter.h"
+#include "protocols/dnp3/dnp3.h"
 #include "protocols/dns/dns.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
 #include "protocols/imap/imap.h"
 #include "protocols/isakmp/isakmp.h"
+#include "protocols/modbus/modbus.h"
+#include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/openvpn/openvpn.h"
@@ -55,6 +59,7 @@
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
+#include "protocols/synchrophasor/synchrophasor.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
@@ -76,6 +81,7 @@ struct Folder {
     RegisterFn fn;
 };
 constexpr Folder kFolders[] = {
+    {"bacnet", protocols::register_bacnet},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
     {"diameter",
@@ -83,6 +89,7 @@ constexpr Folder kFolders[] = {
          protocols::register_signatures(r);  // names the sessions this parser attaches to
          protocols::register_diameter(r);
      }},
+    {"dnp3", protocols::register_dnp3},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
@@ -92,6 +99,8 @@ constexpr Folder kFolders[] = {
          protocols::register_signatures(r);  // names the sessions this parser attaches to
          protocols::register_isakmp(r);
      }},
+    {"modbus", protocols::register_modbus},
+    {"mqtt", protocols::register_mqtt},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
     {"openvpn",
@@ -131,6 +140,7 @@ constexpr Folder kFolders[] = {
          protocols::register_signatures(r);  // names the sessions this parser attaches to
          protocols::register_stun(r);
      }},
+    {"synchrophasor", protocols::register_synchrophasor},
     {"tls",
      [](protocols::Registries& r) {
          protocols::register_tls(r);

@@ -1,12 +1,21 @@
 #include "protocols/protocols.h"
 
+#include "protocols/adb/adb.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
+#include "protocols/ftp/ftp.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/irc/irc.h"
+#include "protocols/krb5/krb5.h"
+#include "protocols/ldap/ldap.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/ntp/ntp.h"
+#include "protocols/oracle/oracle.h"
+#include "protocols/postgresql/postgresql.h"
+#include "protocols/ptp/ptp.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
 #include "protocols/rdp/rdp.h"
@@ -15,6 +24,7 @@
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -41,6 +51,16 @@ void register_builtin_protocols(Registries& r) {
     register_quic_initial(r);
     register_dhcp(r);
     register_rdp(r);
+    register_adb(r);
+    register_ntp(r);
+    register_tftp(r);
+    register_ldap(r);
+    register_krb5(r);
+    register_irc(r);
+    register_postgresql(r);
+    register_ftp(r);
+    register_ptp(r);
+    register_oracle(r);
 }
 
 }  // namespace flowdex::protocols

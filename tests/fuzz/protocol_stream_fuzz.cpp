@@ -31,14 +31,23 @@
 #include "classify/classifier.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "protocols/adb/adb.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
+#include "protocols/ftp/ftp.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
+#include "protocols/irc/irc.h"
+#include "protocols/krb5/krb5.h"
+#include "protocols/ldap/ldap.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/ntp/ntp.h"
+#include "protocols/oracle/oracle.h"
+#include "protocols/postgresql/postgresql.h"
 #include "protocols/protocols.h"
+#include "protocols/ptp/ptp.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
 #include "protocols/rdp/rdp.h"
@@ -47,6 +56,7 @@
 #include "protocols/smtp/smtp.h"
 #include "protocols/socks/socks.h"
 #include "protocols/ssh/ssh.h"
+#include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
@@ -68,13 +78,22 @@ struct Folder {
     RegisterFn fn;
 };
 constexpr Folder kFolders[] = {
+    {"adb", protocols::register_adb},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
+    {"ftp", protocols::register_ftp},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
+    {"irc", protocols::register_irc},
+    {"krb5", protocols::register_krb5},
+    {"ldap", protocols::register_ldap},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
+    {"ntp", protocols::register_ntp},
+    {"oracle", protocols::register_oracle},
+    {"postgresql", protocols::register_postgresql},
+    {"ptp", protocols::register_ptp},
     {"quic",
      [](protocols::Registries& r) {
          protocols::register_tls(r);  // QUIC Initials carry a TLS ClientHello
@@ -87,6 +106,7 @@ constexpr Folder kFolders[] = {
     {"smtp", protocols::register_smtp},
     {"socks", protocols::register_socks},
     {"ssh", protocols::register_ssh},
+    {"tftp", protocols::register_tftp},
     {"tls", protocols::register_tls},
 };
 

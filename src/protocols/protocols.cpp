@@ -1,6 +1,7 @@
 #include "protocols/protocols.h"
 
 #include "protocols/adb/adb.h"
+#include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
@@ -61,6 +62,7 @@ void register_builtin_protocols(Registries& r) {
     register_ftp(r);
     register_ptp(r);
     register_oracle(r);
+    register_c1222(r);
 }
 
 }  // namespace flowdex::protocols

@@ -32,6 +32,7 @@
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
 #include "protocols/adb/adb.h"
+#include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/dns/dns.h"
@@ -79,6 +80,7 @@ struct Folder {
 };
 constexpr Folder kFolders[] = {
     {"adb", protocols::register_adb},
+    {"c1222", protocols::register_c1222},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},

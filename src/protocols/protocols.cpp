@@ -1,20 +1,30 @@
 #include "protocols/protocols.h"
 
+#include "protocols/adb/adb.h"
 #include "protocols/bacnet/bacnet.h"
+#include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/diameter/diameter.h"
 #include "protocols/dnp3/dnp3.h"
 #include "protocols/dns/dns.h"
+#include "protocols/ftp/ftp.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
 #include "protocols/imap/imap.h"
+#include "protocols/irc/irc.h"
 #include "protocols/isakmp/isakmp.h"
+#include "protocols/krb5/krb5.h"
+#include "protocols/ldap/ldap.h"
 #include "protocols/modbus/modbus.h"
 #include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/ntp/ntp.h"
 #include "protocols/openvpn/openvpn.h"
+#include "protocols/oracle/oracle.h"
+#include "protocols/postgresql/postgresql.h"
+#include "protocols/ptp/ptp.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
 #include "protocols/radius/radius.h"
@@ -28,6 +38,7 @@
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
+#include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
 
@@ -68,6 +79,17 @@ void register_builtin_protocols(Registries& r) {
     register_modbus(r);
     register_synchrophasor(r);
     register_bacnet(r);
+    register_adb(r);
+    register_ntp(r);
+    register_tftp(r);
+    register_ldap(r);
+    register_krb5(r);
+    register_irc(r);
+    register_postgresql(r);
+    register_ftp(r);
+    register_ptp(r);
+    register_oracle(r);
+    register_c1222(r);
 }
 
 }  // namespace flowdex::protocols

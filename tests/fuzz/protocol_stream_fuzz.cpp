@@ -31,22 +31,32 @@
 #include "classify/classifier.h"
 #include "decode/decoder.h"
 #include "fields/field_registry.h"
+#include "protocols/adb/adb.h"
 #include "protocols/bacnet/bacnet.h"
+#include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
 #include "protocols/diameter/diameter.h"
 #include "protocols/dnp3/dnp3.h"
 #include "protocols/dns/dns.h"
+#include "protocols/ftp/ftp.h"
 #include "protocols/http/http.h"
 #include "protocols/ics/ics.h"
 #include "protocols/imap/imap.h"
+#include "protocols/irc/irc.h"
 #include "protocols/isakmp/isakmp.h"
+#include "protocols/krb5/krb5.h"
+#include "protocols/ldap/ldap.h"
 #include "protocols/modbus/modbus.h"
 #include "protocols/mqtt/mqtt.h"
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
+#include "protocols/ntp/ntp.h"
 #include "protocols/openvpn/openvpn.h"
+#include "protocols/oracle/oracle.h"
+#include "protocols/postgresql/postgresql.h"
 #include "protocols/protocols.h"
+#include "protocols/ptp/ptp.h"
 #include "protocols/quic/gquic.h"
 #include "protocols/quic/initial.h"
 #include "protocols/radius/radius.h"
@@ -60,6 +70,7 @@
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
+#include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
 #include "session/hooks.h"
@@ -81,7 +92,9 @@ struct Folder {
     RegisterFn fn;
 };
 constexpr Folder kFolders[] = {
+    {"adb", protocols::register_adb},
     {"bacnet", protocols::register_bacnet},
+    {"c1222", protocols::register_c1222},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},
     {"diameter",
@@ -91,23 +104,31 @@ constexpr Folder kFolders[] = {
      }},
     {"dnp3", protocols::register_dnp3},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
+    {"ftp", protocols::register_ftp},
     {"http", protocols::register_http},
     {"ics", protocols::register_ics},
     {"imap", protocols::register_imap},
+    {"irc", protocols::register_irc},
     {"isakmp",
      [](protocols::Registries& r) {
          protocols::register_signatures(r);  // names the sessions this parser attaches to
          protocols::register_isakmp(r);
      }},
+    {"krb5", protocols::register_krb5},
+    {"ldap", protocols::register_ldap},
     {"modbus", protocols::register_modbus},
     {"mqtt", protocols::register_mqtt},
     {"mysql", protocols::register_mysql},
     {"ntlm", [](protocols::Registries&) {}},  // the fields come with every target; see force_ntlm
+    {"ntp", protocols::register_ntp},
     {"openvpn",
      [](protocols::Registries& r) {
          protocols::register_openvpn(r);
          protocols::register_signatures(r);  // names openvpn
      }},
+    {"oracle", protocols::register_oracle},
+    {"postgresql", protocols::register_postgresql},
+    {"ptp", protocols::register_ptp},
     {"quic",
      [](protocols::Registries& r) {
          protocols::register_tls(r);  // QUIC Initials carry a TLS ClientHello
@@ -141,6 +162,7 @@ constexpr Folder kFolders[] = {
          protocols::register_stun(r);
      }},
     {"synchrophasor", protocols::register_synchrophasor},
+    {"tftp", protocols::register_tftp},
     {"tls",
      [](protocols::Registries& r) {
          protocols::register_tls(r);

@@ -1,0 +1,66 @@
+// FTP control connection: banner, commands and reply codes, split anywhere; overlong lines skipped.
+#include "protocols/ftp/ftp.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exchange.h"
+
+namespace flowdex::session::test {
+namespace {
+
+/// Every message sent a byte per segment, except the first of each direction (classifiers see a
+/// first payload of at least two bytes).
+std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
+    std::vector<Msg> out;
+    bool seen[2] = {false, false};
+    for (const Msg& m : msgs) {
+        if (!seen[m.which != 0]) {
+            seen[m.which != 0] = true;
+            out.push_back(m);
+            continue;
+        }
+        for (char c : m.bytes)
+            out.push_back({m.which, std::string(1, c)});
+    }
+    return out;
+}
+
+const std::vector<Msg> kLogin = {
+    {1, "220 Welcome to Example FTP Server\r\n"},  {0, "USER anonymous\r\n"},
+    {1, "331 Please specify the password.\r\n"},   {0, "pass ftp@example.com\r\n"},
+    {1, "230-Hello\r\n230 Login successful.\r\n"},
+};
+
+void expect_login(const nlohmann::json& j) {
+    EXPECT_EQ(j["ftp"]["banner"], nlohmann::json::array({"Welcome to Example FTP Server"}));
+    EXPECT_EQ(j["ftp"]["command"], nlohmann::json::array({"USER", "PASS"}));
+    EXPECT_EQ(j["ftp"]["responseCode"], nlohmann::json::array({"220", "331", "230"}));
+}
+
+TEST(Ftp, Login) {
+    nlohmann::json j = tcp_exchange(21, kLogin);
+    EXPECT_TRUE(has_protocol(j, "ftp"));
+    expect_login(j);
+}
+
+TEST(Ftp, SplitAnywhere) {
+    // A first payload of one byte is not classified (as in Arkime), so the cuts start at the second byte.
+    auto cuts = splits_of(kLogin, 0);
+    cuts.erase(cuts.begin());
+    for (const auto& v : cuts)
+        expect_login(tcp_exchange(21, v));
+    expect_login(tcp_exchange(21, bytewise_after_first(kLogin)));
+}
+
+TEST(Ftp, MalformedLinesAddNothing) {
+    nlohmann::json j = tcp_exchange(21, {{1, "22x nope\r\n" + std::string(protocols::ftp::kMaxLine + 5, '2') + "\r\n"},
+                                         {0, "US\r\nLONGVERB x\r\n"}});
+    EXPECT_FALSE(j.contains("ftp") && j["ftp"].contains("responseCode"));
+    EXPECT_FALSE(j.contains("ftp") && j["ftp"].contains("command"));
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

@@ -1,0 +1,61 @@
+// IRC: nicknames and joined channels from the client's lines, split anywhere; overlong lines skipped.
+#include "protocols/irc/irc.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exchange.h"
+
+namespace flowdex::session::test {
+namespace {
+
+/// Every message sent a byte per segment, except the first of each direction (classifiers see a
+/// first payload of at least two bytes).
+std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
+    std::vector<Msg> out;
+    bool seen[2] = {false, false};
+    for (const Msg& m : msgs) {
+        if (!seen[m.which != 0]) {
+            seen[m.which != 0] = true;
+            out.push_back(m);
+            continue;
+        }
+        for (char c : m.bytes)
+            out.push_back({m.which, std::string(1, c)});
+    }
+    return out;
+}
+
+const std::vector<Msg> kSession = {
+    {0, "NICK johndoe\r\nUSER john 0 * :John Doe\r\n"},
+    {1, ":irc.example.net 001 johndoe :Welcome\r\n"},
+    {0, "JOIN #programming,#security\r\nPRIVMSG #security :hi\r\n"},
+};
+
+void expect_session(const nlohmann::json& j) {
+    EXPECT_EQ(j["irc"]["nick"], nlohmann::json::array({"johndoe"}));
+    EXPECT_EQ(j["irc"]["channel"], nlohmann::json::array({"#programming,#security"}));
+}
+
+TEST(Irc, NickAndJoin) {
+    nlohmann::json j = tcp_exchange(6667, kSession);
+    EXPECT_TRUE(has_protocol(j, "irc"));
+    expect_session(j);
+}
+
+TEST(Irc, SplitAnywhere) {
+    for (const auto& v : splits_of(kSession, 2))
+        expect_session(tcp_exchange(6667, v));
+    expect_session(tcp_exchange(6667, bytewise_after_first(kSession)));
+}
+
+TEST(Irc, OverlongLineSkipped) {
+    std::string big = "JOIN #" + std::string(protocols::irc::kMaxLine + 10, 'x') + "\r\n";
+    nlohmann::json j = tcp_exchange(6667, {{0, "NICK a\r\n" + big + "JOIN #ok\r\n"}});
+    EXPECT_EQ(j["irc"]["channel"], nlohmann::json::array({"#ok"}));
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

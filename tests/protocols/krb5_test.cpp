@@ -1,0 +1,109 @@
+// Kerberos 5: AS-REQ names, realm and encryption types, KRB-ERROR codes, over UDP and TCP (split
+// anywhere); malformed BER adds nothing.
+#include "protocols/krb5/krb5.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exchange.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+/// Every message sent a byte per segment, except the first of each direction (classifiers see a
+/// first payload of at least two bytes).
+std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
+    std::vector<Msg> out;
+    bool seen[2] = {false, false};
+    for (const Msg& m : msgs) {
+        if (!seen[m.which != 0]) {
+            seen[m.which != 0] = true;
+            out.push_back(m);
+            continue;
+        }
+        for (char c : m.bytes)
+            out.push_back({m.which, std::string(1, c)});
+    }
+    return out;
+}
+
+std::string tlv(uint8_t tag, const std::string& v) {
+    std::string out(1, static_cast<char>(tag));
+    if (v.size() < 128) {
+        out += static_cast<char>(v.size());
+    } else {
+        out += "\x82"s + static_cast<char>(v.size() >> 8) + static_cast<char>(v.size() & 0xff);
+    }
+    return out + v;
+}
+std::string integer(int v) {
+    return tlv(0x02, std::string(1, static_cast<char>(v)));
+}
+std::string principal(const std::vector<std::string>& parts) {
+    std::string names;
+    for (const auto& p : parts)
+        names += tlv(0x1b, p);
+    return tlv(0x30, tlv(0xa0, integer(1)) + tlv(0xa1, tlv(0x30, names)));
+}
+std::string as_req() {
+    std::string body = tlv(0xa0, tlv(0x03, "\x00\x40\x81\x00\x10"s)) + tlv(0xa1, principal({"alice"})) +
+                       tlv(0xa2, tlv(0x1b, "EXAMPLE.COM")) + tlv(0xa3, principal({"krbtgt", "EXAMPLE.COM"})) +
+                       tlv(0xa7, integer(5)) + tlv(0xa8, tlv(0x30, integer(18) + integer(23) + integer(99)));
+    return tlv(0x6a, tlv(0x30, tlv(0xa1, integer(5)) + tlv(0xa2, integer(10)) + tlv(0xa4, tlv(0x30, body))));
+}
+std::string krb_error(int code) {
+    return tlv(0x7e,
+               tlv(0x30, tlv(0xa0, integer(5)) + tlv(0xa1, integer(30)) + tlv(0xa6, integer(code)) +
+                             tlv(0xa9, tlv(0x1b, "EXAMPLE.COM")) + tlv(0xaa, principal({"krbtgt", "EXAMPLE.COM"}))));
+}
+std::string framed(const std::string& m) {
+    return "\0\0"s + static_cast<char>(m.size() >> 8) + static_cast<char>(m.size() & 0xff) + m;
+}
+
+std::vector<std::string> strs(const nlohmann::json& j, const char* b) {
+    std::vector<std::string> out;
+    if (j.contains("krb5") && j["krb5"].contains(b))
+        for (const auto& v : j["krb5"][b])
+            out.push_back(v.get<std::string>());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void expect_exchange(const nlohmann::json& j) {
+    EXPECT_EQ(strs(j, "cname"), (std::vector<std::string>{"alice"}));
+    EXPECT_EQ(strs(j, "realm"), (std::vector<std::string>{"EXAMPLE.COM"}));
+    EXPECT_EQ(strs(j, "sname"), (std::vector<std::string>{"krbtgt/EXAMPLE.COM"}));
+    EXPECT_EQ(strs(j, "etype"), (std::vector<std::string>{"aes256-cts-hmac-sha1-96", "rc4-hmac"}));
+    EXPECT_EQ(strs(j, "error"), (std::vector<std::string>{"KDC_ERR_PREAUTH_REQUIRED"}));
+}
+
+TEST(Krb5, UdpRequestAndError) {
+    nlohmann::json j = udp_exchange(88, {{0, as_req()}, {1, krb_error(25)}});
+    EXPECT_TRUE(has_protocol(j, "krb5"));
+    expect_exchange(j);
+}
+
+TEST(Krb5, TcpSplitAnywhere) {
+    const std::vector<Msg> msgs = {{0, framed(as_req())}, {1, framed(krb_error(25))}};
+    expect_exchange(tcp_exchange(88, msgs));
+    // A first payload of one byte is not classified (as in Arkime), so the cuts start at the second byte.
+    auto cuts = splits_of(msgs, 0);
+    cuts.erase(cuts.begin());
+    for (const auto& v : cuts)
+        expect_exchange(tcp_exchange(88, v));
+    expect_exchange(tcp_exchange(88, bytewise_after_first(msgs)));
+}
+
+TEST(Krb5, MalformedAddsNothing) {
+    std::string m = as_req();
+    m[1] = static_cast<char>(m[1] + 40);  // outer length runs past the datagram
+    nlohmann::json j = udp_exchange(88, {{0, m}, {0, "\x6a\x84\xff\xff\xff\xff"s}, {0, krb_error(25).substr(0, 12)}});
+    EXPECT_FALSE(j.contains("krb5"));
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

@@ -1,0 +1,61 @@
+// Oracle TNS CONNECT: host, user and service from the connect descriptor, split anywhere; a bad
+// packet length adds nothing.
+#include "protocols/oracle/oracle.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exchange.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+std::string connect(const std::string& descriptor) {
+    std::string body = "\x01\x39\x01\x2c\x00\x00\x08\x00\x7f\xff\x7f\x08\x00\x00\x01\x00"s;
+    body += static_cast<char>(descriptor.size() >> 8);
+    body += static_cast<char>(descriptor.size() & 0xff);
+    body += "\x00\x22\x00\x00\x00\x00\x00\x00"s;
+    size_t total = 8 + body.size() + descriptor.size();
+    return std::string{static_cast<char>(total >> 8), static_cast<char>(total & 0xff)} + "\x00\x00\x01\x00\x00\x00"s +
+           body + descriptor;
+}
+
+const std::vector<Msg> kConnect = {
+    {0, connect("(DESCRIPTION=(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=sqlplus)(HOST=dbclient.example.com)"
+                "(USER=orauser))))")},
+};
+
+void expect_connect(const nlohmann::json& j) {
+    EXPECT_EQ(j["oracle"]["host"], "dbclient.example.com");
+    EXPECT_EQ(j["oracle"]["user"], "orauser");
+    EXPECT_EQ(j["oracle"]["service"], "orcl");
+}
+
+TEST(Oracle, Connect) {
+    nlohmann::json j = tcp_exchange(1521, kConnect);
+    EXPECT_TRUE(has_protocol(j, "oracle"));
+    expect_connect(j);
+}
+
+TEST(Oracle, SplitAnywhere) {
+    // The classifier needs the first 8 bytes (TNS header) in the first payload, so the cuts start there.
+    auto cuts = splits_of(kConnect, 0);
+    cuts.erase(cuts.begin(), cuts.begin() + 7);
+    for (const auto& v : cuts)
+        expect_connect(tcp_exchange(1521, v));
+}
+
+TEST(Oracle, BadLengthAddsNothing) {
+    std::string p = kConnect[0].bytes;
+    p[0] = 0;
+    p[1] = 4;  // shorter than a TNS header
+    nlohmann::json j = tcp_exchange(1521, {{0, p}});
+    EXPECT_FALSE(j.contains("oracle"));
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

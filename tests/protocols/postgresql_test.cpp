@@ -1,0 +1,83 @@
+// PostgreSQL: the StartupMessage parameters, with and without a refused SSLRequest, split
+// anywhere; an accepted SSLRequest hands over to TLS; malformed lengths add nothing.
+#include "protocols/postgresql/postgresql.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exchange.h"
+
+namespace flowdex::session::test {
+namespace {
+
+using namespace std::string_literals;
+
+/// Every message sent a byte per segment, except the first of each direction (classifiers see a
+/// first payload of at least two bytes).
+std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
+    std::vector<Msg> out;
+    bool seen[2] = {false, false};
+    for (const Msg& m : msgs) {
+        if (!seen[m.which != 0]) {
+            seen[m.which != 0] = true;
+            out.push_back(m);
+            continue;
+        }
+        for (char c : m.bytes)
+            out.push_back({m.which, std::string(1, c)});
+    }
+    return out;
+}
+
+std::string be32(uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>((v >> 16) & 0xff),
+                       static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)};
+}
+std::string startup(const std::string& params) {
+    std::string body = be32(0x00030000) + params + "\0"s;
+    return be32(uint32_t(body.size() + 4)) + body;
+}
+const std::string kSsl = "\x00\x00\x00\x08\x04\xd2\x16\x2f"s;
+
+const std::vector<Msg> kSession = {
+    {0, kSsl},
+    {1, "N"},
+    {0, startup("user\0appuser\0database\0myappdb\0application_name\0MyApplication\0"s)},
+    {1, "R\0\0\0\x08\0\0\0\0"s},
+};
+
+void expect_session(const nlohmann::json& j) {
+    EXPECT_EQ(j["postgresql"]["user"], "appuser");
+    EXPECT_EQ(j["postgresql"]["db"], "myappdb");
+    EXPECT_EQ(j["postgresql"]["app"], "MyApplication");
+}
+
+TEST(Postgresql, StartupAfterRefusedSsl) {
+    nlohmann::json j = tcp_exchange(5432, kSession);
+    EXPECT_TRUE(has_protocol(j, "postgresql"));
+    expect_session(j);
+}
+
+TEST(Postgresql, SplitAnywhere) {
+    for (const auto& v : splits_of(kSession, 2))
+        expect_session(tcp_exchange(5432, v));
+    expect_session(tcp_exchange(5432, bytewise_after_first(kSession)));
+    nlohmann::json j = tcp_exchange(5432, {{0, startup("user\0u\0database\0d\0"s)}});
+    EXPECT_EQ(j["postgresql"]["user"], "u");
+    EXPECT_FALSE(j["postgresql"].contains("app"));
+}
+
+TEST(Postgresql, MalformedAddsNothing) {
+    std::string bad = startup("user\0u\0"s);
+    bad[0] = '\x7f';  // length far beyond the bound
+    nlohmann::json j = tcp_exchange(5432, {{0, bad}});
+    EXPECT_FALSE(j.contains("postgresql"));
+    std::string cut = startup("user\0u\0database\0d\0"s);
+    nlohmann::json k = tcp_exchange(5432, {{0, cut.substr(0, cut.size() - 3)}});
+    EXPECT_FALSE(k.contains("postgresql"));
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

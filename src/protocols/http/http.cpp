@@ -13,6 +13,7 @@
 
 #include "core/text.h"
 #include "protocols/http/http2.h"
+#include "protocols/http/websocket.h"
 #include "protocols/magic.h"
 #include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
@@ -48,6 +49,7 @@ struct Fields {
     int reqHeader = -1, resHeader = -1, reqField = -1, reqValue = -1, resField = -1, resValue = -1;
     int cookieKey = -1, cookieValue = -1, md5 = -1, sha256 = -1, user = -1, authType = -1, requestBody = -1;
     int referer = -1, authorization = -1, location = -1, bodyMagic = -1;
+    websocket::Fields ws;
     std::array<int, kMethods.size()> methodCount{};
 };
 
@@ -66,6 +68,7 @@ enum class St : uint8_t {
     UntilClose,
     H2Preface,  ///< HTTP/2: the rest of the client preface ("SM\r\n\r\n")
     H2,         ///< HTTP/2 frames
+    WebSocket,  ///< WebSocket frames after a 101 answer to an upgrade
     Dead
 };
 
@@ -123,6 +126,9 @@ struct State {
         std::string magic;
     };
     std::array<StreamBody, kMaxH2Streams> streams;
+
+    // --- WebSocket (after a 101 answer to an upgrade request)
+    std::unique_ptr<websocket::Reader> ws;
 
     ~State() {
         for (StreamBody& b : streams) {
@@ -643,7 +649,13 @@ void headers_complete(State& st, Session& s, Direction& d, int which) {
         return;
     }
     s.fields.add_int(*st.reg, f.statuscode, d.status);
-    if (d.status == 101 && st.websocketAsked) s.table->add_protocol(s, "websocket");
+    if (d.status == 101 && st.websocketAsked) {
+        s.table->add_protocol(s, "websocket");
+        st.ws = std::make_unique<websocket::Reader>();
+        d.st = st.d[1 - which].st = St::WebSocket;
+        add_str(st, s, f.serverVersion, d.version);
+        return;
+    }
     add_str(st, s, f.serverVersion, d.version);
     // The request this answers (a final status takes it off the other direction's queue).
     ReqKind kind = ReqKind::Other;
@@ -866,6 +878,12 @@ bool feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
                 }
                 if (d.prefaceGot == http2::kPrefaceTail.size()) d.st = St::H2;
                 continue;
+            case St::WebSocket:
+                if (!st.ws || !st.ws->feed(s, *st.reg, st.f->ws, which == st.urlWhich ? 0 : 1, data + i, len - i)) {
+                    d.st = St::Dead;
+                    return false;
+                }
+                return true;
             case St::H2: {
                 H2Sink sink(st, s);
                 if (!st.h2 || !st.h2->feed(which, data + i, len - i, sink)) {
@@ -981,6 +999,7 @@ void register_http(Registries& r) {
     f.authType = reg.find_db("http.authType");
     f.requestBody = reg.find_db("http.requestBody");
     f.bodyMagic = reg.find_db("http.bodyMagic");
+    f.ws = websocket::Fields::resolve(reg);
 
     using K = fields::FieldKind;
     using T = fields::FieldType;

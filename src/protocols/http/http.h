@@ -44,7 +44,8 @@
 ///
 /// Further protocol names: `adcs-web` (path under /certsrv), `adcs-ndes` (/certsrv/mscep…),
 /// `adcs-cep` / `adcs-ces` (…_CEP…/…_CES… or /EnrollmentServer… service.svc paths), `winrm`
-/// (/wsman), `websocket` (a 101 answer to a websocket upgrade), `rpc-over-http` (RPC_IN_DATA /
+/// (/wsman), `websocket` (a 101 answer to a websocket upgrade; the frames that follow are read by
+/// protocols/http/websocket.h), `rpc-over-http` (RPC_IN_DATA /
 /// RPC_OUT_DATA requests). A 2xx answer to CONNECT ends HTTP parsing and restarts classification
 /// (restart_classification), so the tunnelled protocol is named and parsed. NTLMSSP in
 /// Authorization/WWW-Authenticate headers is read by the ntlm scanner (protocols/ntlm).

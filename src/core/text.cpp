@@ -67,4 +67,37 @@ std::string base64_decode(std::string_view v, Base64Junk junk) {
     return out;
 }
 
+std::string utf16le_to_utf8(const uint8_t* p, size_t bytes) {
+    std::string out;
+    constexpr uint32_t kReplacement = 0xfffd;
+    for (size_t i = 0; i + 1 < bytes; i += 2) {
+        uint32_t c = static_cast<uint32_t>(p[i]) | static_cast<uint32_t>(p[i + 1]) << 8;
+        if (c == 0) break;
+        if (c >= 0xd800 && c <= 0xdbff && i + 3 < bytes) {
+            const uint32_t lo = static_cast<uint32_t>(p[i + 2]) | static_cast<uint32_t>(p[i + 3]) << 8;
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+                i += 2;
+            }
+        }
+        if (c >= 0xd800 && c <= 0xdfff) c = kReplacement;
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xc0 | c >> 6);
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xe0 | c >> 12);
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else {
+            out += static_cast<char>(0xf0 | c >> 18);
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        }
+    }
+    return out;
+}
+
 }  // namespace flowdex::core

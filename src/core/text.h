@@ -20,4 +20,8 @@ enum class Base64Junk : uint8_t {
 /// Decodes base64 leniently: never fails; a trailing partial group is dropped.
 std::string base64_decode(std::string_view v, Base64Junk junk);
 
+/// UTF-16LE text (`bytes` bytes; an odd last byte is ignored) to UTF-8, up to the first NUL
+/// character. Surrogate pairs are joined; a lone surrogate becomes U+FFFD.
+std::string utf16le_to_utf8(const uint8_t* p, size_t bytes);
+
 }  // namespace flowdex::core

@@ -32,6 +32,7 @@
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
 #include "protocols/sip/sip.h"
+#include "protocols/smb/smb.h"
 #include "protocols/smtp/smtp.h"
 #include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
@@ -58,6 +59,7 @@ void register_builtin_protocols(Registries& r) {
     register_signatures(r);
     register_dcerpc(r);
     register_socks(r);
+    register_smb(r);
     register_smtp(r);
     register_imap(r);
     register_sigtran(r);

@@ -30,3 +30,34 @@ TEST(Text, Base64JunkPolicies) {
 
 }  // namespace
 }  // namespace flowdex::core
+
+namespace flowdex::core {
+namespace {
+
+std::string u16(std::u16string_view s) {
+    std::string b;
+    for (char16_t c : s) {
+        b += static_cast<char>(c & 0xff);
+        b += static_cast<char>(c >> 8);
+    }
+    return b;
+}
+
+TEST(Utf16, ToUtf8) {
+    auto conv = [](const std::string& b) {
+        return utf16le_to_utf8(reinterpret_cast<const uint8_t*>(b.data()), b.size());
+    };
+    EXPECT_EQ(conv(u16(u"Admin")), "Admin");
+    EXPECT_EQ(conv(u16(u"caf\u00e9 \u20ac")), "caf\xc3\xa9 \xe2\x82\xac");
+    EXPECT_EQ(conv(u16(u"\U0001F600")), "\xf0\x9f\x98\x80") << "a surrogate pair is one character";
+    EXPECT_EQ(conv(u16(u"a") + std::string("\x00\xd8", 2) + u16(u"b")),
+              "a\xef\xbf\xbd"
+              "b")
+        << "lone surrogate";
+    EXPECT_EQ(conv(u16(u"ab") + std::string("\0\0", 2) + u16(u"cd")), "ab") << "NUL ends the text";
+    EXPECT_EQ(conv(u16(u"ab") + "x"), "ab") << "an odd last byte is ignored";
+    EXPECT_EQ(conv(""), "");
+}
+
+}  // namespace
+}  // namespace flowdex::core

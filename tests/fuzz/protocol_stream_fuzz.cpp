@@ -64,6 +64,7 @@
 #include "protocols/signatures/signatures.h"
 #include "protocols/sigtran/sigtran.h"
 #include "protocols/sip/sip.h"
+#include "protocols/smb/smb.h"
 #include "protocols/smtp/smtp.h"
 #include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
@@ -148,6 +149,7 @@ constexpr Folder kFolders[] = {
          protocols::register_signatures(r);  // names the sessions this parser attaches to
          protocols::register_sip(r);
      }},
+    {"smb", protocols::register_smb},
     {"smtp", protocols::register_smtp},
     {"snmp",
      [](protocols::Registries& r) {

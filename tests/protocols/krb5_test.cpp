@@ -98,6 +98,13 @@ TEST(Krb5, TcpSplitAnywhere) {
     expect_exchange(tcp_exchange(88, bytewise_after_first(msgs)));
 }
 
+TEST(Krb5, EmptyTcpRecordsAreSkipped) {
+    // A zero-length record once made the TCP reader spin; now it is skipped like any other.
+    const nlohmann::json j =
+        tcp_exchange(88, {{0, framed(as_req())}, {1, "\0\0\0\0"s + "\0\0\0\0"s + framed(krb_error(25))}});
+    expect_exchange(j);
+}
+
 TEST(Krb5, MalformedAddsNothing) {
     std::string m = as_req();
     m[1] = static_cast<char>(m[1] + 40);  // outer length runs past the datagram

@@ -58,7 +58,7 @@ TEST(Mqtt, Session311) {
     EXPECT_EQ(m["willTopic"], nlohmann::json({"will/t"}));
     EXPECT_EQ(m["flags"], nlohmann::json({"hasWill", "willRetain", "cleanSession", "hasPassword"}));
     EXPECT_EQ(m["qos"], nlohmann::json({2, 1}));
-    EXPECT_EQ(m["connackCode"], nlohmann::json({0}));
+    EXPECT_EQ(m["connackCode"], nlohmann::json::array({0}));
     EXPECT_EQ(m["topic"], nlohmann::json({"a/#", "b/+", "a/x", "c/d"}));
     EXPECT_EQ(m["type"], nlohmann::json({"CONNECT", "CONNACK", "SUBSCRIBE", "SUBACK", "PUBLISH", "PUBACK",
                                          "UNSUBSCRIBE", "PINGREQ", "DISCONNECT"}));

@@ -281,7 +281,7 @@ int tcp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
             continue;
         }
         size_t want = b.size() < 4 ? 4 : 4 + (be32(reinterpret_cast<const uint8_t*>(b.data())) & 0x7fffffff);
-        if (b.size() >= 4 && want - 4 > kMaxMessage) {
+        if (b.size() >= 4 && (want == 4 || want - 4 > kMaxMessage)) {  // empty or oversized: skip it
             st.skip[which] = want - 4;
             b.clear();
             continue;

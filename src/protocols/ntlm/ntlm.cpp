@@ -56,27 +56,13 @@ Buf buf_at(const uint8_t* p, size_t at) {
 
 /// UTF-16LE (unicode) or 8-bit OEM text to UTF-8; NULs end the text.
 std::string text(const uint8_t* p, Buf b, bool unicode) {
-    std::string out;
     if (!unicode) {
+        std::string out;
         for (uint32_t i = 0; i < b.len && p[b.off + i]; ++i)
             out += static_cast<char>(p[b.off + i]);
         return out;
     }
-    for (uint32_t i = 0; i + 1 < b.len; i += 2) {
-        uint32_t c = le16(p + b.off + i);
-        if (c == 0) break;
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else if (c < 0x800) {
-            out += static_cast<char>(0xc0 | c >> 6);
-            out += static_cast<char>(0x80 | (c & 0x3f));
-        } else {  // surrogates are kept as they are (3 bytes each)
-            out += static_cast<char>(0xe0 | c >> 12);
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (c & 0x3f));
-        }
-    }
-    return out;
+    return core::utf16le_to_utf8(p + b.off, b.len);
 }
 
 void add(Session& s, const Fields& f, int pos, std::string_view v, bool asIs = false) {

@@ -1,0 +1,39 @@
+#pragma once
+/// SMB over TCP (NetBIOS session framing, ports 445/139): Arkime's `smb.*` fields from the clear
+/// parts of SMB1 and SMB2. The name `smb` comes from the signature table (`\xffSMB` / `\xfeSMB`
+/// after the 4-byte NetBIOS header); this module attaches its parser on the same bytes.
+///
+/// SMB1 (strings ASCII or UTF-16LE by the Unicode flag, AndX chains followed):
+/// - NEGOTIATE: the dialect the server picks (by index into the client's list) → `smb.dialect`;
+/// - SESSION_SETUP_ANDX request: NativeOS → `smb.os`, NativeLanMan → `smb.version`, and without
+///   extended security AccountName → `smb.user`, PrimaryDomain → `smb.domain`; with it the
+///   PrimaryDomain after the security blob → `smb.domain`, and an NTLMSSP AUTHENTICATE wrapped in
+///   SPNEGO in the blob → `smb.user`, `smb.domain`, `smb.host` (the ntlm scanner fills `ntlm.*` from it too).
+///   Only the client's strings count, as in Arkime's records;
+/// - TREE_CONNECT_ANDX request: the path → `smb.share`;
+/// - OPEN_ANDX, NT_CREATE_ANDX and DELETE requests: the file name → `smb.filename` (for OPEN_ANDX
+///   the byte before the name is skipped whatever it is, as Arkime does: an ASCII name loses its
+///   first character, usually the leading backslash).
+/// SMB2 (compound requests followed): SESSION_SETUP's NTLMSSP AUTHENTICATE as above,
+/// TREE_CONNECT → `smb.share`, CREATE → `smb.filename`.
+///
+/// Bounds: per direction the first kMaxKept bytes of each NetBIOS message are kept (the rest is
+/// skipped), the client's dialect list holds at most kMaxDialects names, and every offset and
+/// length is checked against what was kept.
+#include <cstddef>
+
+#include "protocols/protocols.h"
+
+namespace flowdex::protocols::smb {
+
+constexpr size_t kMaxKept = 8192;
+constexpr size_t kMaxDialects = 24;
+constexpr size_t kMaxString = 1024;
+
+void register_smb(Registries& r);
+
+}  // namespace flowdex::protocols::smb
+
+namespace flowdex::protocols {
+using smb::register_smb;
+}

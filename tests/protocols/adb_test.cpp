@@ -14,23 +14,6 @@ namespace {
 
 using namespace std::string_literals;
 
-/// Every message sent a byte per segment, except the first of each direction (classifiers see a
-/// first payload of at least two bytes).
-std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
-    std::vector<Msg> out;
-    bool seen[2] = {false, false};
-    for (const Msg& m : msgs) {
-        if (!seen[m.which != 0]) {
-            seen[m.which != 0] = true;
-            out.push_back(m);
-            continue;
-        }
-        for (char c : m.bytes)
-            out.push_back({m.which, std::string(1, c)});
-    }
-    return out;
-}
-
 std::string le32(uint32_t v) {
     return std::string{static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
                        static_cast<char>((v >> 16) & 0xff), static_cast<char>(v >> 24)};

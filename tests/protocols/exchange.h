@@ -93,6 +93,23 @@ inline std::vector<Msg> bytewise(const std::vector<Msg>& msgs) {
     return out;
 }
 
+/// The same, except the first message of each direction, which stays whole (classifiers look at
+/// a direction's first payload, and a one-byte one is too short to be classified).
+inline std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
+    std::vector<Msg> out;
+    bool seen[2] = {false, false};
+    for (const Msg& m : msgs) {
+        if (!seen[m.which != 0]) {
+            seen[m.which != 0] = true;
+            out.push_back(m);
+            continue;
+        }
+        for (char c : m.bytes)
+            out.push_back({m.which, std::string(1, c)});
+    }
+    return out;
+}
+
 inline bool has_protocol(const nlohmann::json& j, const std::string& p) {
     return j.contains("protocol") && std::find(j["protocol"].begin(), j["protocol"].end(), p) != j["protocol"].end();
 }

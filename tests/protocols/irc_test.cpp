@@ -11,23 +11,6 @@
 namespace flowdex::session::test {
 namespace {
 
-/// Every message sent a byte per segment, except the first of each direction (classifiers see a
-/// first payload of at least two bytes).
-std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
-    std::vector<Msg> out;
-    bool seen[2] = {false, false};
-    for (const Msg& m : msgs) {
-        if (!seen[m.which != 0]) {
-            seen[m.which != 0] = true;
-            out.push_back(m);
-            continue;
-        }
-        for (char c : m.bytes)
-            out.push_back({m.which, std::string(1, c)});
-    }
-    return out;
-}
-
 const std::vector<Msg> kSession = {
     {0, "NICK johndoe\r\nUSER john 0 * :John Doe\r\n"},
     {1, ":irc.example.net 001 johndoe :Welcome\r\n"},

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ber_builder.h"
 #include "exchange.h"
 
 namespace flowdex::session::test {
@@ -14,32 +15,6 @@ namespace {
 
 using namespace std::string_literals;
 
-/// Every message sent a byte per segment, except the first of each direction (classifiers see a
-/// first payload of at least two bytes).
-std::vector<Msg> bytewise_after_first(const std::vector<Msg>& msgs) {
-    std::vector<Msg> out;
-    bool seen[2] = {false, false};
-    for (const Msg& m : msgs) {
-        if (!seen[m.which != 0]) {
-            seen[m.which != 0] = true;
-            out.push_back(m);
-            continue;
-        }
-        for (char c : m.bytes)
-            out.push_back({m.which, std::string(1, c)});
-    }
-    return out;
-}
-
-std::string tlv(uint8_t tag, const std::string& v) {
-    std::string out(1, static_cast<char>(tag));
-    if (v.size() < 128) {
-        out += static_cast<char>(v.size());
-    } else {
-        out += "\x82"s + static_cast<char>(v.size() >> 8) + static_cast<char>(v.size() & 0xff);
-    }
-    return out + v;
-}
 std::string bind(int id, const std::string& name, uint8_t authTag, const std::string& cred) {
     return tlv(0x30, tlv(0x02, std::string(1, char(id))) +
                          tlv(0x60, tlv(0x02, "\x03") + tlv(0x04, name) + tlv(authTag, cred)));

@@ -74,7 +74,7 @@ TEST(Mqtt, Version5AndMqIsdp) {
     EXPECT_EQ(j["mqtt"]["topic"], nlohmann::json({"v5/a", "v5/b"}));
     j = tcp_exchange(1883, {{0, connect("MQIsdp", 3, 0x02, str("old"))}, {0, publish(0, "t", "x")}});
     EXPECT_EQ(j["mqtt"]["version"], nlohmann::json({"3.1"}));
-    EXPECT_EQ(j["mqtt"]["qos"], nlohmann::json({0}));
+    EXPECT_EQ(j["mqtt"]["qos"], nlohmann::json::array({0}));
     EXPECT_FALSE(j.contains("user"));
 }
 

@@ -91,7 +91,7 @@ TEST(Sigtran, M3uaSccpTcapCamel) {
 
 TEST(Sigtran, SctpProtoIdOfEveryDataChunk) {
     EXPECT_EQ(run({"abcd"}, 46)["sctp"]["protoId"], nlohmann::json({46}));
-    EXPECT_EQ(run({"abcd", "efgh"}, 0)["sctp"]["protoId"], nlohmann::json({0}));
+    EXPECT_EQ(run({"abcd", "efgh"}, 0)["sctp"]["protoId"], nlohmann::json::array({0}));
     EXPECT_FALSE(run({""}, 46).contains("sctp")) << "a DATA chunk without user data gives no protoId";
 }
 

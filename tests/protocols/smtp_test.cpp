@@ -250,7 +250,11 @@ TEST(SmtpMime, TruncatedAndMalformedParts) {
     deep += "--b19\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!####\r\n--b0--\r\n";
     for (const std::string& body :
          {deep, std::string("Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n----\r\n"),
-          std::string("Content-Transfer-Encoding: base64\r\n\r\n") + std::string(10000, '=') + "\r\n"}) {
+          std::string("Content-Transfer-Encoding: base64\r\n\r\n") + std::string(10000, '=') + "\r\n",
+          // A part whose headers open a nested multipart, cut by its parent's boundary (once a
+          // use-after-free: the nested boundary was pushed while the parent's was being compared).
+          std::string("Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n") +
+              "Content-Type: multipart/mixed; boundary=nested-boundary-that-is-long-enough\r\n--a\r\n--a--\r\n"}) {
         std::vector<Msg> msgs = mime_dialogue();
         msgs[9].bytes = body + ".\r\n";
         nlohmann::json j = run(msgs);

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "protocols/magic.h"
 #include "protocols/smtp/smtp.h"
 
@@ -209,13 +211,15 @@ void MimeReader::body_line(std::string_view line, const MimeSink& sink) {
         const bool closing = b.size() >= 2 && b.ends_with("--");
         for (size_t k = boundaries_.size(); k-- > 0;) {
             const std::string& want = boundaries_[k];
-            if (b != want && !(closing && b.substr(0, b.size() - 2) == want)) continue;
+            const bool exact = b == want;
+            if (!exact && !(closing && b.substr(0, b.size() - 2) == want)) continue;
+            // part_headers_done may push a boundary (reallocating boundaries_): `want` is not used after it.
             if (where_ == Where::PartHeaders) part_headers_done(sink);
             finish_part(sink);
-            boundaries_.resize(b == want ? k + 1 : k);
+            boundaries_.resize(std::min(boundaries_.size(), exact ? k + 1 : k));
             pendingBoundary_.clear();
             base64_ = false;
-            if (b == want) {
+            if (exact) {
                 where_ = Where::PartHeaders;
                 havePending_ = false;
             } else {

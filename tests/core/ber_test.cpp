@@ -8,7 +8,7 @@
 #include <vector>
 
 namespace flowdex {
-namespace {
+namespace ber_test {
 
 std::vector<uint8_t> bytes(std::initializer_list<int> v) {
     std::vector<uint8_t> out;
@@ -129,5 +129,5 @@ TEST(Ber, EveryCutStaysInBounds) {
     }
 }
 
-}  // namespace
+}  // namespace ber_test
 }  // namespace flowdex

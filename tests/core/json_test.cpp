@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 namespace flowdex {
-namespace {
+namespace json_test {
 
 TEST(Json, EscapesControlQuotesAndInvalidUtf8) {
     std::string out;
@@ -47,5 +47,5 @@ TEST(Json, DocBuilderReusesAndHandlesEmpty) {
     EXPECT_EQ(out, "{\"b\":2}");
 }
 
-}  // namespace
+}  // namespace json_test
 }  // namespace flowdex

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace flowdex::core {
-namespace {
+namespace text_test {
 
 TEST(Text, Utf8Validation) {
     EXPECT_TRUE(valid_utf8(""));
@@ -28,11 +28,11 @@ TEST(Text, Base64JunkPolicies) {
     EXPECT_EQ(base64_decode("", Base64Junk::Skip), "");
 }
 
-}  // namespace
+}  // namespace text_test
 }  // namespace flowdex::core
 
 namespace flowdex::core {
-namespace {
+namespace text_test {
 
 std::string u16(std::u16string_view s) {
     std::string b;
@@ -59,5 +59,5 @@ TEST(Utf16, ToUtf8) {
     EXPECT_EQ(conv(""), "");
 }
 
-}  // namespace
+}  // namespace text_test
 }  // namespace flowdex::core

@@ -7,7 +7,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace ethernet_test {
 
 using namespace flowdex::testing;
 
@@ -270,5 +270,5 @@ TEST(EthernetDecode, ReplacingIpv4HandlerAffectsEveryIpv4) {
     EXPECT_EQ(p.kind, SessionKind::None);
 }
 
-}  // namespace
+}  // namespace ethernet_test
 }  // namespace flowdex::decode

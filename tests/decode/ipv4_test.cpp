@@ -8,7 +8,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace ipv4_test {
 
 using namespace flowdex::testing;
 
@@ -282,5 +282,5 @@ TEST(Ipv4Decode, ThousandsOfNestedHeadersDoNotRecurseDeeply) {
     EXPECT_EQ(d.last_outcome(), Outcome::TooDeep);
 }
 
-}  // namespace
+}  // namespace ipv4_test
 }  // namespace flowdex::decode

@@ -5,7 +5,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace ipv6_test {
 
 using namespace flowdex::testing;
 
@@ -116,5 +116,5 @@ TEST(Ipv6Decode, Ipv4InIpv6) {
     EXPECT_EQ(p.ipOffset, 54);
 }
 
-}  // namespace
+}  // namespace ipv6_test
 }  // namespace flowdex::decode

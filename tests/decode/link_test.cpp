@@ -5,7 +5,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace link_test {
 
 using namespace flowdex::testing;
 
@@ -202,5 +202,5 @@ TEST(LinkDecode, UnknownLinkTypeIsCountedNotSession) {
     EXPECT_EQ(d.stats().get(Outcome::UnknownLink), 1u);
 }
 
-}  // namespace
+}  // namespace link_test
 }  // namespace flowdex::decode

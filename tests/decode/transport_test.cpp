@@ -5,7 +5,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace transport_test {
 
 using namespace flowdex::testing;
 
@@ -199,5 +199,5 @@ TEST(OtherIpDecode, UnknownProtocolIsUnknownIp) {
     EXPECT_EQ(d.stats().get(Outcome::UnknownSession), 1u);
 }
 
-}  // namespace
+}  // namespace transport_test
 }  // namespace flowdex::decode

@@ -5,7 +5,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace tunnel_test {
 
 using namespace flowdex::testing;
 
@@ -259,5 +259,5 @@ TEST(ArpDecode, RequestIsArpSession) {
     EXPECT_EQ(d.last_outcome(), Outcome::Truncated);
 }
 
-}  // namespace
+}  // namespace tunnel_test
 }  // namespace flowdex::decode

@@ -5,7 +5,7 @@
 #include "decode/layers.h"
 
 namespace flowdex::decode {
-namespace {
+namespace udp_tunnel_test {
 
 using namespace flowdex::testing;
 
@@ -218,5 +218,5 @@ TEST(UdpDecode, LengthFieldBelowHeaderIsCorruptIp) {
     EXPECT_EQ(p.ipProtocol, 17);
 }
 
-}  // namespace
+}  // namespace udp_tunnel_test
 }  // namespace flowdex::decode

@@ -11,7 +11,7 @@
 #include "e2e/e2e_util.h"
 
 namespace flowdex::e2e {
-namespace {
+namespace bad_input_test {
 
 constexpr int kTimeoutSecs = 20;
 constexpr size_t kPcapHeader = 24;
@@ -307,5 +307,5 @@ TEST(BadInput, CorpusVariants) {
     check_cases(cases);
 }
 
-}  // namespace
+}  // namespace bad_input_test
 }  // namespace flowdex::e2e

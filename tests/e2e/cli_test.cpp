@@ -8,7 +8,7 @@
 #include "e2e/e2e_util.h"
 
 namespace flowdex::e2e {
-namespace {
+namespace cli_test {
 
 // ---------------------------------------------------------------- helpers
 
@@ -306,5 +306,5 @@ TEST(CliExit, MissingFileFailsButOthersAreProcessed) {
     EXPECT_EQ(d.count("SELECT count(*) FROM files WHERE status = 'done'"), 1);
 }
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace flowdex::e2e

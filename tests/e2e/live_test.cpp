@@ -11,7 +11,7 @@
 #include "e2e/e2e_util.h"
 
 namespace flowdex::e2e {
-namespace {
+namespace live_test {
 
 using Clock = std::chrono::steady_clock;
 
@@ -191,5 +191,5 @@ TEST(LiveCapture, LoopbackUdpAndTcpUntilSigint) {
     EXPECT_TRUE(tcp) << "no TCP session to 127.0.0.1:" << listener.port() << " in:\n" << text;
 }
 
-}  // namespace
+}  // namespace live_test
 }  // namespace flowdex::e2e

@@ -8,7 +8,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace oui_test {
 
 const std::string kManuf =
     "# comment line\n"
@@ -93,5 +93,5 @@ TEST(Oui, BadFileIsAStartUpErrorNamingTheKey) {
     EXPECT_EQ(r.out.find("\"srcOui\""), std::string::npos);
 }
 
-}  // namespace
+}  // namespace oui_test
 }  // namespace flowdex::session::test

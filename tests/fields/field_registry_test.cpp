@@ -6,7 +6,7 @@
 #include <string>
 
 namespace flowdex::fields {
-namespace {
+namespace field_registry_test {
 
 TEST(FieldRegistry, BuiltinsFoundByExpressionAndDb) {
     FieldRegistry reg;
@@ -214,5 +214,5 @@ TEST(FieldRegistry, ParseFieldKind) {
     EXPECT_FALSE(parse_field_kind("notreal", &k));
 }
 
-}  // namespace
+}  // namespace field_registry_test
 }  // namespace flowdex::fields

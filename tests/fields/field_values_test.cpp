@@ -9,7 +9,7 @@
 #include "fields/field_registry.h"
 
 namespace flowdex::fields {
-namespace {
+namespace field_values_test {
 
 class FieldValuesTest : public ::testing::Test {
   protected:
@@ -208,5 +208,5 @@ TEST_F(FieldValuesTest, ManyValuesStayUnique) {
     EXPECT_EQ(vals.count(tags), 500u);
 }
 
-}  // namespace
+}  // namespace field_values_test
 }  // namespace flowdex::fields

@@ -1,9 +1,11 @@
 // libFuzzer target: arbitrary application payloads through the built-in classifiers and parsers.
 //
-// Built once per protocol folder (fuzz_http, fuzz_dns, …: FLOWDEX_FUZZ_ONLY names the folder) and
-// once with every protocol (protocol_stream_fuzz). A per-protocol target registers only that
-// protocol (plus the ntlm fields, which carriers share), so every input is spent on its classifiers
-// and parsers; fuzz_ntlm also adds a classifier that attaches the NTLMSSP scanner to every session.
+// One binary serves every protocol folder: the environment variable FLOWDEX_FUZZ_ONLY=<folder>
+// registers only that folder's protocol (plus the ntlm fields, which carriers share), so every input
+// is spent on its classifiers and parsers; unset, every protocol is registered. FLOWDEX_FUZZ_ONLY=ntlm
+// also adds a classifier that attaches the NTLMSSP scanner to every session. FLOWDEX_FUZZ_ONLY=list
+// prints the folder names and exits (tests/fuzz/run reads its target list from it). Linking the
+// sanitized engine once, instead of once per folder, keeps the CI build short.
 //
 // Input layout:
 //   byte 0      bits 0-1 transport (0 TCP, 1 UDP, 2 SCTP, 3 TCP), bit 7 the server speaks first
@@ -81,11 +83,11 @@ namespace {
 
 using namespace flowdex;
 
-#ifndef FLOWDEX_FUZZ_ONLY
-#define FLOWDEX_FUZZ_ONLY ""
-#endif
-/// The protocol folder this target drives; empty: all of them.
-constexpr std::string_view kOnly = FLOWDEX_FUZZ_ONLY;
+/// The protocol folder this run drives (FLOWDEX_FUZZ_ONLY); empty: all of them.
+std::string_view only_folder() {
+    const char* v = std::getenv("FLOWDEX_FUZZ_ONLY");
+    return v ? std::string_view(v) : std::string_view();
+}
 
 using RegisterFn = void (*)(protocols::Registries&);
 struct Folder {
@@ -172,6 +174,17 @@ constexpr Folder kFolders[] = {
      }},
 };
 
+/// The folder named `name`; an unknown name ends the run with a message.
+const Folder* find_folder(std::string_view name) {
+    const Folder* f =
+        std::find_if(std::begin(kFolders), std::end(kFolders), [&](const Folder& x) { return x.name == name; });
+    if (f == std::end(kFolders)) {
+        std::fprintf(stderr, "FLOWDEX_FUZZ_ONLY=%.*s: no such protocol folder\n", int(name.size()), name.data());
+        std::exit(2);
+    }
+    return f;
+}
+
 /// fuzz_ntlm: every first payload attaches the NTLMSSP scanner, as a carrier's classifier would.
 void force_ntlm(void*, session::Session& s, const uint8_t*, uint32_t, int) {
     protocols::ntlm::attach(s);
@@ -188,19 +201,13 @@ struct Globals {
     Globals() {
         core = session::CoreFields::resolve(registry);
         protocols::Registries r{registry, classifiers, hooks};
-        if (kOnly.empty()) {
+        const std::string_view only = only_folder();
+        if (only.empty()) {
             protocols::register_builtin_protocols(r);
         } else {
             protocols::register_ntlm(r);
-            const Folder* f =
-                std::find_if(std::begin(kFolders), std::end(kFolders), [](const Folder& x) { return x.name == kOnly; });
-            if (f == std::end(kFolders)) {
-                std::fprintf(stderr, "FLOWDEX_FUZZ_ONLY=%.*s: no such protocol folder\n", int(kOnly.size()),
-                             kOnly.data());
-                std::abort();
-            }
-            f->fn(r);
-            if (kOnly == "ntlm") {
+            find_folder(only)->fn(r);
+            if (only == "ntlm") {
                 for (classify::Transport t : {classify::Transport::Tcp, classify::Transport::Udp})
                     classifiers.add(t, classify::Classifier{"fuzz-ntlm", 0, "", force_ntlm, nullptr});
             }
@@ -270,6 +277,17 @@ std::vector<uint8_t> frame(Transport tr, bool fromClient, uint16_t serverPort, u
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    const std::string_view only = only_folder();
+    if (only == "list") {
+        for (const Folder& f : kFolders)
+            std::printf("%.*s\n", int(f.name.size()), f.name.data());
+        std::exit(0);
+    }
+    if (!only.empty()) find_folder(only);
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static Globals* g = new Globals();

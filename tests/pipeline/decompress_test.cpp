@@ -6,7 +6,7 @@
 #include "pipeline/pipeline_util.h"
 
 namespace flowdex::pipeline {
-namespace {
+namespace decompress_test {
 
 using pipeline_test::make_capture;
 using pipeline_test::pack;
@@ -73,5 +73,5 @@ TEST(PipelineDecompress, SuffixesAndMagic) {
     EXPECT_THROW(magic.identify(tmp.file("missing")), std::runtime_error);
 }
 
-}  // namespace
+}  // namespace decompress_test
 }  // namespace flowdex::pipeline

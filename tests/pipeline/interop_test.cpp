@@ -8,7 +8,7 @@
 #include "pipeline/pipeline_util.h"
 
 namespace flowdex::pipeline_test {
-namespace {
+namespace interop_test {
 
 using e2e::kBinary;
 const std::string kPython = "/usr/bin/python3";
@@ -111,5 +111,5 @@ TEST(PipelineInterop, OurProcessorAnalysesMalcolmMessages) {
         EXPECT_EQ(count_of(proc.log(), "analysing " + n + " "), 1u) << n << "\n" << proc.log();
 }
 
-}  // namespace
+}  // namespace interop_test
 }  // namespace flowdex::pipeline_test

@@ -5,7 +5,7 @@
 #include "e2e/e2e_util.h"
 
 namespace flowdex::pipeline {
-namespace {
+namespace ledger_test {
 
 LedgerEntry entry(const std::string& name, const std::string& fp) {
     LedgerEntry e;
@@ -92,5 +92,5 @@ TEST(PipelineLedger, MonitorRecordsAndSharedRows) {
     EXPECT_FALSE(l.enqueue(entry("notes.txt", "fp3")));
 }
 
-}  // namespace
+}  // namespace ledger_test
 }  // namespace flowdex::pipeline

@@ -5,7 +5,7 @@
 #include "pipeline/pipeline_util.h"
 
 namespace flowdex::pipeline_test {
-namespace {
+namespace pipeline_e2e_test {
 
 using e2e::kBinary;
 
@@ -273,5 +273,5 @@ TEST(PipelineE2E, StartUpErrorsAreOneLine) {
     EXPECT_NE(r.err.find("bogus://x: cannot bind"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace pipeline_e2e_test
 }  // namespace flowdex::pipeline_test

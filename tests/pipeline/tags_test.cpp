@@ -5,7 +5,7 @@
 #include "pipeline/log.h"
 
 namespace flowdex::pipeline {
-namespace {
+namespace tags_test {
 
 using Tags = std::vector<std::string>;
 
@@ -77,5 +77,5 @@ TEST(PipelineLog, Verbosity) {
     EXPECT_TRUE(log.enabled(Level::Critical));
 }
 
-}  // namespace
+}  // namespace tags_test
 }  // namespace flowdex::pipeline

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 namespace flowdex::pipeline {
-namespace {
+namespace wire_test {
 
 TEST(PipelineWire, SpecExampleByteForByte) {
     FileMessage m;
@@ -79,5 +79,5 @@ TEST(PipelineWire, Utf8Validation) {
     EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
 }
 
-}  // namespace
+}  // namespace wire_test
 }  // namespace flowdex::pipeline

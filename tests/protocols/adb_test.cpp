@@ -10,7 +10,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace adb_test {
 
 using namespace std::string_literals;
 
@@ -143,5 +143,5 @@ TEST(Adb, MalformedNoJunk) {
     EXPECT_TRUE(strs(k, "adb", "sync.path").empty());
 }
 
-}  // namespace
+}  // namespace adb_test
 }  // namespace flowdex::session::test

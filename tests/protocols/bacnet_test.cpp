@@ -9,7 +9,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace bacnet_test {
 
 using namespace std::string_literals;
 
@@ -81,5 +81,5 @@ TEST(Bacnet, TruncatedAndCorrupt) {
     EXPECT_FALSE(udp_exchange(47808, {{0, wrong}, {0, kReadReq}}, 47808).contains("bacnet"));
 }
 
-}  // namespace
+}  // namespace bacnet_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace c1222_test {
 
 using namespace std::string_literals;
 
@@ -46,5 +46,5 @@ TEST(C1222, MalformedAddsNothing) {
     EXPECT_FALSE(j.contains("c1222"));
 }
 
-}  // namespace
+}  // namespace c1222_test
 }  // namespace flowdex::session::test

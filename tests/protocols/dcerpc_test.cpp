@@ -8,7 +8,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::protocols::dcerpc {
-namespace {
+namespace dcerpc_test {
 
 using namespace std::string_literals;
 using session::test::Harness;
@@ -101,5 +101,5 @@ TEST_F(DcerpcTest, TruncatedBindNamesNoInterface) {
     EXPECT_TRUE(saved->at("dcerpc.interface").is_null());
 }
 
-}  // namespace
+}  // namespace dcerpc_test
 }  // namespace flowdex::protocols::dcerpc

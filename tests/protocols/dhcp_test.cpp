@@ -9,7 +9,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace dhcp_test {
 
 using namespace std::string_literals;
 
@@ -68,5 +68,5 @@ TEST(Dhcp, TruncatedAndCorrupt) {
     }
 }
 
-}  // namespace
+}  // namespace dhcp_test
 }  // namespace flowdex::session::test

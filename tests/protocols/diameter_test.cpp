@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace diameter_test {
 
 using namespace std::string_literals;
 
@@ -103,5 +103,5 @@ TEST(Diameter, OversizedBadAndCut) {
         tcp_exchange(3868, {{0, all.substr(0, cut)}});
 }
 
-}  // namespace
+}  // namespace diameter_test
 }  // namespace flowdex::session::test

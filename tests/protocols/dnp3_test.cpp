@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace dnp3_test {
 
 using namespace std::string_literals;
 
@@ -83,5 +83,5 @@ TEST(Dnp3, ContinuationsGarbageAndTruncation) {
     }
 }
 
-}  // namespace
+}  // namespace dnp3_test
 }  // namespace flowdex::session::test

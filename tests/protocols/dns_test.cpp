@@ -10,7 +10,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace dns_test {
 
 using protocols::dns::DnsObjects;
 using protocols::dns::Effects;
@@ -328,5 +328,5 @@ TEST(DnsTcp, ShortLengthPrefixStopsParsing) {
     EXPECT_TRUE(s->at("dnsCnt").is_null());
 }
 
-}  // namespace
+}  // namespace dns_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/tls_messages.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace dtls_test {
 
 std::string dtls_record(const std::string& body, uint16_t epoch = 0, uint8_t type = 22) {
     return std::string(1, static_cast<char>(type)) + "\xfe\xfd"s + u16(epoch) + std::string(6, '\0') +
@@ -97,5 +97,5 @@ TEST(Dtls, BadFragmentsAndTruncation) {
     }
 }
 
-}  // namespace
+}  // namespace dtls_test
 }  // namespace flowdex::session::test

@@ -9,7 +9,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ftp_test {
 
 const std::vector<Msg> kLogin = {
     {1, "220 Welcome to Example FTP Server\r\n"},  {0, "USER anonymous\r\n"},
@@ -45,5 +45,5 @@ TEST(Ftp, MalformedLinesAddNothing) {
     EXPECT_FALSE(j.contains("ftp") && j["ftp"].contains("command"));
 }
 
-}  // namespace
+}  // namespace ftp_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace gquic_test {
 
 using namespace std::string_literals;
 
@@ -70,5 +70,5 @@ TEST(Gquic, MalformedTagTable) {
     }
 }
 
-}  // namespace
+}  // namespace gquic_test
 }  // namespace flowdex::session::test

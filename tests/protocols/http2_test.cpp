@@ -13,7 +13,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace http2_test {
 
 using namespace std::string_literals;
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -156,5 +156,5 @@ TEST(Http2, BrokenFramesAndHeaderBlocks) {
     EXPECT_EQ(j["http"]["method"], nlohmann::json({"PRI"}));
 }
 
-}  // namespace
+}  // namespace http2_test
 }  // namespace flowdex::session::test

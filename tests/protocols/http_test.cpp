@@ -9,7 +9,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace http_test {
 
 constexpr uint64_t T0 = 1700000000 * kSec;
 
@@ -319,5 +319,5 @@ TEST(Http, ResponseBodyMagic) {
     EXPECT_FALSE(http.contains("bodyMagic"));
 }
 
-}  // namespace
+}  // namespace http_test
 }  // namespace flowdex::session::test

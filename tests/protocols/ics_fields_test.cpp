@@ -9,7 +9,7 @@
 #include "protocols/ics/ics.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ics_fields_test {
 
 using namespace std::string_literals;
 
@@ -137,5 +137,5 @@ TEST(IcsFields, EnipSplitAtEveryByteAndMalformed) {
         }
 }
 
-}  // namespace
+}  // namespace ics_fields_test
 }  // namespace flowdex::session::test

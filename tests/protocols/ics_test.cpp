@@ -10,7 +10,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ics_test {
 
 using namespace std::string_literals;
 
@@ -82,5 +82,5 @@ TEST(Ics, MalformedFraming) {
     }
 }
 
-}  // namespace
+}  // namespace ics_test
 }  // namespace flowdex::session::test

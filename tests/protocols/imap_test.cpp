@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace imap_test {
 
 std::string literal_fetch(const std::string& msg) {
     return "* 1 FETCH (FLAGS (\\Seen) BODY[HEADER] {" + std::to_string(msg.size()) + "}\r\n" + msg + ")\r\n";
@@ -90,5 +90,5 @@ TEST(Imap, OnlyAnImapGreetingAttachesTheParser) {
     EXPECT_FALSE(j.contains("email")) << j.dump();
 }
 
-}  // namespace
+}  // namespace imap_test
 }  // namespace flowdex::session::test

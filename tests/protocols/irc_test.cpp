@@ -9,7 +9,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace irc_test {
 
 const std::vector<Msg> kSession = {
     {0, "NICK johndoe\r\nUSER john 0 * :John Doe\r\n"},
@@ -40,5 +40,5 @@ TEST(Irc, OverlongLineSkipped) {
     EXPECT_EQ(j["irc"]["channel"], nlohmann::json::array({"#ok"}));
 }
 
-}  // namespace
+}  // namespace irc_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace isakmp_test {
 
 using namespace std::string_literals;
 
@@ -92,5 +92,5 @@ TEST(Isakmp, TruncatedAndCorrupt) {
     EXPECT_FALSE(j["isakmp"].contains("vendorId"));
 }
 
-}  // namespace
+}  // namespace isakmp_test
 }  // namespace flowdex::session::test

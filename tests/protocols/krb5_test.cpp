@@ -11,7 +11,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace krb5_test {
 
 using namespace std::string_literals;
 
@@ -87,5 +87,5 @@ TEST(Krb5, MalformedAddsNothing) {
     EXPECT_FALSE(j.contains("krb5"));
 }
 
-}  // namespace
+}  // namespace krb5_test
 }  // namespace flowdex::session::test

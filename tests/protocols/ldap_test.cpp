@@ -11,7 +11,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ldap_test {
 
 using namespace std::string_literals;
 
@@ -72,5 +72,5 @@ TEST(Ldap, GarbageAfterBindAddsNothing) {
     EXPECT_EQ(strs(j, "authtype"), (std::vector<std::string>{"none"}));
 }
 
-}  // namespace
+}  // namespace ldap_test
 }  // namespace flowdex::session::test

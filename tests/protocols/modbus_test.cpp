@@ -9,7 +9,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace modbus_test {
 
 using namespace std::string_literals;
 
@@ -71,5 +71,5 @@ TEST(Modbus, NotModbus) {
     }
 }
 
-}  // namespace
+}  // namespace modbus_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace mqtt_test {
 
 using namespace std::string_literals;
 
@@ -120,5 +120,5 @@ TEST(Mqtt, NotMqttOrTruncated) {
     }
 }
 
-}  // namespace
+}  // namespace mqtt_test
 }  // namespace flowdex::session::test

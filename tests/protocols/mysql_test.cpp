@@ -11,7 +11,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace mysql_test {
 
 using namespace std::string_literals;
 
@@ -65,5 +65,5 @@ TEST(Mysql, TruncatedAndCorrupt) {
     }
 }
 
-}  // namespace
+}  // namespace mysql_test
 }  // namespace flowdex::session::test

@@ -12,7 +12,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ntlm_test {
 
 using namespace std::string_literals;
 
@@ -167,5 +167,5 @@ TEST(Ntlm, TruncatedAndMalformed) {
     }
 }
 
-}  // namespace
+}  // namespace ntlm_test
 }  // namespace flowdex::session::test

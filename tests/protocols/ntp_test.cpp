@@ -9,7 +9,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ntp_test {
 
 using namespace std::string_literals;
 
@@ -42,5 +42,5 @@ TEST(Ntp, ShortOrBadVersionAddsNothing) {
     EXPECT_FALSE(j.contains("ntp"));
 }
 
-}  // namespace
+}  // namespace ntp_test
 }  // namespace flowdex::session::test

@@ -9,7 +9,7 @@
 #include "protocols/tls_messages.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace openvpn_test {
 
 const std::string kClientSid = "CLIENTID", kServerSid = "SERVERID";
 
@@ -90,5 +90,5 @@ TEST(Openvpn, GapsEncryptedChannelsAndJunk) {
         }
 }
 
-}  // namespace
+}  // namespace openvpn_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace oracle_test {
 
 using namespace std::string_literals;
 
@@ -57,5 +57,5 @@ TEST(Oracle, BadLengthAddsNothing) {
     EXPECT_FALSE(j.contains("oracle"));
 }
 
-}  // namespace
+}  // namespace oracle_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace postgresql_test {
 
 using namespace std::string_literals;
 
@@ -62,5 +62,5 @@ TEST(Postgresql, MalformedAddsNothing) {
     EXPECT_FALSE(k.contains("postgresql"));
 }
 
-}  // namespace
+}  // namespace postgresql_test
 }  // namespace flowdex::session::test

@@ -9,7 +9,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ptp_test {
 
 using namespace std::string_literals;
 
@@ -33,5 +33,5 @@ TEST(Ptp, ShortOrOldVersionAddsNothing) {
     EXPECT_FALSE(j.contains("ptp"));
 }
 
-}  // namespace
+}  // namespace ptp_test
 }  // namespace flowdex::session::test

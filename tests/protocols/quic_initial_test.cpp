@@ -13,7 +13,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace quic_initial_test {
 
 using namespace protocols::quic;
 using namespace std::string_literals;
@@ -259,5 +259,5 @@ TEST(QuicInitial, CryptoStreamBounds) {
     EXPECT_EQ(cs2.contiguous(), 0u);
 }
 
-}  // namespace
+}  // namespace quic_initial_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace radius_test {
 
 using namespace std::string_literals;
 
@@ -88,5 +88,5 @@ TEST(Pana, MessagesAndEapIdentity) {
     }
 }
 
-}  // namespace
+}  // namespace radius_test
 }  // namespace flowdex::session::test

@@ -8,7 +8,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace rdp_test {
 
 using namespace std::string_literals;
 
@@ -56,5 +56,5 @@ TEST(Rdp, TruncatedAndCorrupt) {
     }
 }
 
-}  // namespace
+}  // namespace rdp_test
 }  // namespace flowdex::session::test

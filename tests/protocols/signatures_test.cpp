@@ -10,7 +10,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::protocols::signatures {
-namespace {
+namespace signatures_test {
 
 using namespace std::string_literals;
 using classify::Transport;
@@ -323,5 +323,5 @@ TEST_F(SignaturesTest, TcpFlowThroughTable) {
     EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp", "ssh"}));
 }
 
-}  // namespace
+}  // namespace signatures_test
 }  // namespace flowdex::protocols::signatures

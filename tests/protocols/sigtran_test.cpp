@@ -10,7 +10,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace sigtran_test {
 
 using namespace std::string_literals;
 
@@ -111,5 +111,5 @@ TEST(Sigtran, TruncatedAndCorrupt) {
     EXPECT_FALSE(run({"\x02\x00\x01\x01\x00\x00\x00\x08"s}).contains("m3ua")) << "wrong version";
 }
 
-}  // namespace
+}  // namespace sigtran_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace sip_test {
 
 const std::string kInvite =
     "INVITE sip:bob@example.com SIP/2.0\r\n"
@@ -102,5 +102,5 @@ TEST(Sip, NotSipOrCutLeavesNoJunk) {
     EXPECT_FALSE(j["sip"].contains("callid"));
 }
 
-}  // namespace
+}  // namespace sip_test
 }  // namespace flowdex::session::test

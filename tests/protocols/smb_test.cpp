@@ -9,7 +9,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace smb_test {
 
 using namespace std::string_literals;
 
@@ -157,5 +157,5 @@ TEST(Smb, TruncatedAndLyingMessages) {
     EXPECT_FALSE(j.contains("smb") && (j["smb"].contains("dialect") || j["smb"].contains("filename"))) << j.dump();
 }
 
-}  // namespace
+}  // namespace smb_test
 }  // namespace flowdex::session::test

@@ -13,7 +13,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace smtp_test {
 
 using namespace std::string_literals;
 
@@ -272,5 +272,5 @@ TEST(SmtpMime, WholeMessageInBase64IsOnePart) {
     EXPECT_EQ(j["email"]["md5"], nlohmann::json({digest_hex(EVP_md5(), kText)})) << j.dump();
 }
 
-}  // namespace
+}  // namespace smtp_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace snmp_test {
 
 using namespace std::string_literals;
 
@@ -83,5 +83,5 @@ TEST(Snmp, TruncatedAndCorrupt) {
     EXPECT_FALSE(j.contains("snmp")) << j.dump();
 }
 
-}  // namespace
+}  // namespace snmp_test
 }  // namespace flowdex::session::test

@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace socks_test {
 
 using namespace std::string_literals;
 
@@ -90,5 +90,5 @@ TEST(Socks, MalformedHandshakes) {
     }
 }
 
-}  // namespace
+}  // namespace socks_test
 }  // namespace flowdex::session::test

@@ -11,7 +11,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace ssh_test {
 
 using namespace std::string_literals;
 
@@ -114,5 +114,5 @@ TEST(Ssh, MalformedPackets) {
     }
 }
 
-}  // namespace
+}  // namespace ssh_test
 }  // namespace flowdex::session::test

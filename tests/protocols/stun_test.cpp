@@ -10,7 +10,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace stun_test {
 
 using namespace std::string_literals;
 
@@ -110,5 +110,5 @@ TEST(Stun, CutAndCorrupt) {
     EXPECT_EQ(j["stun"]["realm"], nlohmann::json({"example.org"}));
 }
 
-}  // namespace
+}  // namespace stun_test
 }  // namespace flowdex::session::test

@@ -9,7 +9,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace synchrophasor_test {
 
 using namespace std::string_literals;
 
@@ -100,5 +100,5 @@ TEST(Synchrophasor, GarbageAndTruncation) {
     }
 }
 
-}  // namespace
+}  // namespace synchrophasor_test
 }  // namespace flowdex::session::test

@@ -8,7 +8,7 @@
 #include "exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace tftp_test {
 
 using namespace std::string_literals;
 
@@ -30,5 +30,5 @@ TEST(Tftp, MalformedAddsNoName) {
     EXPECT_FALSE(j.contains("tftp") && j["tftp"].contains("filename"));
 }
 
-}  // namespace
+}  // namespace tftp_test
 }  // namespace flowdex::session::test

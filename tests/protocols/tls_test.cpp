@@ -11,7 +11,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace tls_test {
 
 using namespace std::string_literals;
 
@@ -154,5 +154,5 @@ TEST(Tls, ServerAlpnH2NamesHttp2) {
     EXPECT_EQ(std::find(all["protocol"].begin(), all["protocol"].end(), "http2"), all["protocol"].end());
 }
 
-}  // namespace
+}  // namespace tls_test
 }  // namespace flowdex::session::test

@@ -9,7 +9,7 @@
 #include "protocols/exchange.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace websocket_test {
 
 using namespace std::string_literals;
 
@@ -99,5 +99,5 @@ TEST(WebSocket, SampleCutAndBadFrames) {
     EXPECT_FALSE(j.contains("websocket")) << j.dump();
 }
 
-}  // namespace
+}  // namespace websocket_test
 }  // namespace flowdex::session::test

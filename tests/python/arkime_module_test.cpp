@@ -3,7 +3,7 @@
 #include "python/py_util.h"
 
 namespace flowdex::pytest {
-namespace {
+namespace arkime_module_test {
 
 TEST(PythonExample, RunsUnchangedFromAParsersFolder) {
     std::string example = e2e::read_file((e2e::kSharedDir / "spec" / "example.py").string());
@@ -248,5 +248,5 @@ arkime.register_tcp_classifier("u", 0, b"HELLO", lambda se, b, n, w: s.add_strin
     EXPECT_EQ(off.out.find("myproto.user"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace arkime_module_test
 }  // namespace flowdex::pytest

@@ -4,7 +4,7 @@
 #include "python/py_util.h"
 
 namespace flowdex::pytest {
-namespace {
+namespace hostile_script_test {
 
 TEST(PythonHostile, ForgedStaleHandlesAndKeptViews) {
     ScriptRun run = run_script(R"(import arkime, arkime_session as s, arkime_packet as p
@@ -215,5 +215,5 @@ TEST(PythonHostile, LoadErrorsStopStartUpNamingFileLineAndException) {
     }
 }
 
-}  // namespace
+}  // namespace hostile_script_test
 }  // namespace flowdex::pytest

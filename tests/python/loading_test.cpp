@@ -3,7 +3,7 @@
 #include "python/py_util.h"
 
 namespace flowdex::pytest {
-namespace {
+namespace loading_test {
 
 void script(const TempDir& d, const std::string& rel, const std::string& text) {
     std::filesystem::create_directories((d.path() / rel).parent_path());
@@ -136,5 +136,5 @@ p.set_ethernet_cb(0xff12, eth)
     EXPECT_EQ(calls(one), calls(two));
 }
 
-}  // namespace
+}  // namespace loading_test
 }  // namespace flowdex::pytest

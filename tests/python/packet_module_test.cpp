@@ -3,7 +3,7 @@
 #include "python/py_util.h"
 
 namespace flowdex::pytest {
-namespace {
+namespace packet_module_test {
 
 constexpr const char* kFields =
     "['copied', 'direction', 'etherOffset', 'ipOffset', 'ipProtocol', 'mProtocol', 'outerEtherOffset', "
@@ -132,5 +132,5 @@ p.set_ethernet_cb(0xff12, eth)
     EXPECT_NE(run.r.err.find("t.py: 1 callback errors"), std::string::npos) << run.r.err;
 }
 
-}  // namespace
+}  // namespace packet_module_test
 }  // namespace flowdex::pytest

@@ -2,7 +2,7 @@
 #include "python/py_util.h"
 
 namespace flowdex::pytest {
-namespace {
+namespace session_module_test {
 
 TEST(PythonSession, ParserReturnValues) {
     ScriptRun run = run_script(R"(import arkime, arkime_session as s
@@ -235,5 +235,5 @@ arkime.register_save(lambda session, final: print("SAVE", s.get(session, "port.d
     EXPECT_EQ(kept.records.size(), 4u);
 }
 
-}  // namespace
+}  // namespace session_module_test
 }  // namespace flowdex::pytest

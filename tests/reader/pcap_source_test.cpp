@@ -12,7 +12,7 @@
 #include "e2e/e2e_util.h"
 
 namespace flowdex::reader {
-namespace {
+namespace pcap_source_test {
 
 using testing::Bytes;
 
@@ -486,5 +486,5 @@ TEST_F(PcapSourceTest, StandardInputNotACapture) {
     EXPECT_NE(res.err.find("standard input"), std::string::npos) << res.err;
 }
 
-}  // namespace
+}  // namespace pcap_source_test
 }  // namespace flowdex::reader

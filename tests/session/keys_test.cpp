@@ -6,7 +6,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace keys_test {
 
 constexpr uint64_t T0 = 1700000000 * kSec;
 
@@ -259,5 +259,5 @@ TEST(FlushAll, SavesEverySessionKind) {
     EXPECT_EQ(protos, (std::vector<std::string>{"arp", "icmp", "lldp", "tcp", "udp", "unknown-ip"}));
 }
 
-}  // namespace
+}  // namespace keys_test
 }  // namespace flowdex::session::test

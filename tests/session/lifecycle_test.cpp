@@ -6,7 +6,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace lifecycle_test {
 
 constexpr uint64_t kBase = 1000;  // seconds
 constexpr uint64_t at(double secs) {
@@ -245,5 +245,5 @@ TEST(LongSessions, TcpSaveTimeoutSplits) {
     EXPECT_EQ(s2.at("rootId"), s1.record.id);
 }
 
-}  // namespace
+}  // namespace lifecycle_test
 }  // namespace flowdex::session::test

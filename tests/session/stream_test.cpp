@@ -8,7 +8,7 @@
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
-namespace {
+namespace stream_test {
 
 constexpr uint64_t T0 = 1700000000 * kSec;
 
@@ -291,5 +291,5 @@ TEST_F(Hooks, FlushAllCompletesHeldSessions) {
     EXPECT_EQ(gLog, (std::vector<std::string>{"parser:1", "pre:1", "save:1", "sink:1"}));
 }
 
-}  // namespace
+}  // namespace stream_test
 }  // namespace flowdex::session::test

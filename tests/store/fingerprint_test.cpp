@@ -8,7 +8,7 @@
 #include "store_test_util.h"
 
 namespace flowdex::store {
-namespace {
+namespace fingerprint_test {
 
 using testing::TempDir;
 
@@ -63,5 +63,5 @@ TEST(Fingerprint, UnreadableFileThrowsNamingIt) {
     EXPECT_THROW(file_fingerprint("/"), std::runtime_error);  // a directory: read fails
 }
 
-}  // namespace
+}  // namespace fingerprint_test
 }  // namespace flowdex::store

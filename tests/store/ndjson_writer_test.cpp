@@ -11,7 +11,7 @@
 #include "store_test_util.h"
 
 namespace flowdex::store {
-namespace {
+namespace ndjson_writer_test {
 
 using testing::make_record;
 using testing::TempDir;
@@ -138,5 +138,5 @@ TEST(NdjsonWriter, ClosedPipeThrowsEpipe) {
     close(fds[1]);
 }
 
-}  // namespace
+}  // namespace ndjson_writer_test
 }  // namespace flowdex::store

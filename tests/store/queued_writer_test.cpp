@@ -11,7 +11,7 @@
 #include "store_test_util.h"
 
 namespace flowdex::store {
-namespace {
+namespace queued_writer_test {
 
 using testing::FakeWriter;
 using testing::make_record;
@@ -150,5 +150,5 @@ TEST(QueuedWriter, OverSqliteStoresEverything) {
     EXPECT_EQ(SqliteReader(path).count_sessions(), 40000);
 }
 
-}  // namespace
+}  // namespace queued_writer_test
 }  // namespace flowdex::store

@@ -6,7 +6,7 @@
 #include "store_test_util.h"
 
 namespace flowdex::store {
-namespace {
+namespace sqlite_fields_test {
 
 TEST(SqliteWriter, DefineFieldsStoresTheRegistry) {
     testing::TempDir dir;
@@ -29,5 +29,5 @@ TEST(SqliteWriter, DefineFieldsStoresTheRegistry) {
     EXPECT_EQ(sqlite::column_text(st.get(), 1), registry.at(pos).db);
 }
 
-}  // namespace
+}  // namespace sqlite_fields_test
 }  // namespace flowdex::store

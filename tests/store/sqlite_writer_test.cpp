@@ -10,7 +10,7 @@
 #include "store_test_util.h"
 
 namespace flowdex::store {
-namespace {
+namespace sqlite_writer_test {
 
 using testing::make_file;
 using testing::make_record;
@@ -348,5 +348,5 @@ TEST(SqliteReader, MissingOrForeignDatabaseThrows) {
     EXPECT_EQ(SqliteReader(path).schema_version(), sqlite::kSchemaVersion);
 }
 
-}  // namespace
+}  // namespace sqlite_writer_test
 }  // namespace flowdex::store

@@ -5,7 +5,7 @@
 #include "store_test_util.h"
 
 namespace flowdex::store {
-namespace {
+namespace writer_test {
 
 using testing::FakeWriter;
 
@@ -61,5 +61,5 @@ TEST(TeeWriter, CompleteOnlyWhenAllWritersSaySo) {
     EXPECT_EQ(seen(FileSeen::New, FileSeen::New), FileSeen::New);
 }
 
-}  // namespace
+}  // namespace writer_test
 }  // namespace flowdex::store

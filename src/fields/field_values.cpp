@@ -5,34 +5,21 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <functional>
+#include <utility>
 
 namespace flowdex::fields {
 namespace {
 
 enum Casing : int { kAsIs = 0, kLower = 1, kUpper = 2 };
 
-constexpr uint64_t kFnvOffset = 14695981039346656037ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-
-char apply_case(char c, int casing) {
-    if (casing == kLower && c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
-    if (casing == kUpper && c >= 'a' && c <= 'z') return static_cast<char>(c - 'a' + 'A');
-    return c;
-}
-
-uint64_t hash_cased(std::string_view s, int casing) {
-    uint64_t h = kFnvOffset;
-    for (char c : s)
-        h = (h ^ static_cast<unsigned char>(apply_case(c, casing))) * kFnvPrime;
-    return h;
-}
-
-bool equal_cased(std::string_view stored, std::string_view in, int casing) {
-    if (stored.size() != in.size()) return false;
-    for (size_t i = 0; i < in.size(); ++i) {
-        if (stored[i] != apply_case(in[i], casing)) return false;
+/// Lower- or upper-cases ASCII letters in place (a branch-free loop the compiler vectorises).
+void fold_case(std::string& s, int casing) {
+    const unsigned char first = casing == kLower ? 'A' : 'a';
+    for (char& c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        c = static_cast<char>(u ^ (static_cast<unsigned char>(u - first) < 26u ? 0x20 : 0));
     }
-    return true;
 }
 
 bool is_int_type(FieldType t) {
@@ -76,37 +63,45 @@ bool canonical_ip(std::string_view text, std::array<char, INET6_ADDRSTRLEN>& out
 }  // namespace
 
 FieldValues::Entry* FieldValues::find(int pos) {
-    for (Entry& e : entries_) {
-        if (e.pos == pos && e.used) return &e;
-    }
-    return nullptr;
+    return const_cast<Entry*>(std::as_const(*this).find(pos));
 }
 
 const FieldValues::Entry* FieldValues::find(int pos) const {
-    for (const Entry& e : entries_) {
-        if (e.pos == pos && e.used) return &e;
+    if (!(usedBits_ & bit_of(pos))) return nullptr;
+    for (size_t i = 0; i < keys_.size(); ++i) {
+        if (keys_[i] == pos) return &entries_[i];
     }
     return nullptr;
 }
 
-FieldValues::Entry& FieldValues::slot(int pos) {
+FieldValues::Entry& FieldValues::slot(int pos, bool sameFirst) {
     if (Entry* e = find(pos)) return *e;
-    for (Entry& e : entries_) {  // reuse a cleared entry (and its buffers), same position first
-        if (!e.used && e.pos == pos) {
-            e.used = true;
-            return e;
+    size_t at = keys_.size();
+    if (sameFirst) {  // an Object field: its cleared entry still holds the object and its buffers
+        for (size_t i = 0; i < keys_.size(); ++i) {
+            if (keys_[i] == cleared_key(pos)) {
+                at = i;
+                break;
+            }
         }
     }
-    for (Entry& e : entries_) {
-        if (!e.used) {
-            e.pos = pos;
-            e.used = true;
-            e.obj.reset();  // another field's object: not reusable here
-            e.objMake = nullptr;
-            return e;
+    if (at == keys_.size()) {
+        // A free entry that holds no object: objects stay for their own field to find again.
+        for (at = freeHint_; at < keys_.size() && (keys_[at] >= 0 || entries_[at].obj); ++at) {
         }
+        freeHint_ = at + 1;
     }
-    Entry& e = entries_.emplace_back();
+    if (at == keys_.size()) {
+        entries_.emplace_back();
+        keys_.push_back(cleared_key(pos));
+    }
+    Entry& e = entries_[at];
+    if (keys_[at] != cleared_key(pos)) {
+        e.obj.reset();  // another field's object: not reusable here
+        e.objMake = nullptr;
+    }
+    keys_[at] = pos;
+    usedBits_ |= bit_of(pos);
     e.pos = pos;
     e.used = true;
     return e;
@@ -153,24 +148,25 @@ AddResult FieldValues::add_float_r(const FieldRegistry& reg, int pos, double v) 
 
 AddResult FieldValues::store_string(const FieldDef& def, int pos, std::string_view v, int casing) {
     Entry& e = slot(pos);
+    if (casing != kAsIs) {
+        thread_local std::string folded;  // grows to the longest value once; no allocation after that
+        folded.assign(v);
+        fold_case(folded, casing);
+        v = folded;
+    }
     if (def.type == FieldType::Str || def.type == FieldType::Ip) {
         const bool had = !e.strs.empty();
         if (!had) e.strs.emplace_back();
-        std::string& s = e.strs.front();
-        s.assign(v);
-        for (char& c : s)
-            c = apply_case(c, casing);
+        e.strs.front().assign(v);
         return had ? AddResult::Overwritten : AddResult::Added;
     }
-    const uint64_t h = hash_cased(v, casing);
+    const uint64_t h = std::hash<std::string_view>{}(v);
     if (def.type != FieldType::StrList) {
         for (size_t i = 0; i < e.hashes.size(); ++i) {
-            if (e.hashes[i] == h && equal_cased(e.strs[i], v, casing)) return AddResult::Duplicate;
+            if (e.hashes[i] == h && e.strs[i] == v) return AddResult::Duplicate;
         }
     }
-    std::string& s = e.strs.emplace_back(v);
-    for (char& c : s)
-        c = apply_case(c, casing);
+    e.strs.emplace_back(v);
     e.hashes.push_back(h);
     return AddResult::Added;
 }
@@ -211,7 +207,7 @@ AddResult FieldValues::add_ip_r(const FieldRegistry& reg, int pos, std::string_v
 
 FieldObject* FieldValues::object(const FieldRegistry& reg, int pos, ObjectFactory make) {
     if (!reg.valid(pos) || reg.at(pos).type != FieldType::Object || !make) return nullptr;
-    Entry& e = slot(pos);
+    Entry& e = slot(pos, true);
     if (!e.obj || e.objMake != make) {
         e.obj = make();
         e.objMake = make;
@@ -255,9 +251,12 @@ std::vector<int> FieldValues::positions() const {
 }
 
 void FieldValues::clear_nolinked(const FieldRegistry& reg) {
-    for (Entry& e : entries_) {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+        Entry& e = entries_[i];
         if (e.used && reg.valid(e.pos) && (reg.at(e.pos).flags & kFlagNoLinked)) {
             e.used = false;
+            keys_[i] = cleared_key(e.pos);
+            freeHint_ = std::min(freeHint_, i);
             e.ints.clear();
             e.floats.clear();
             e.strs.clear();
@@ -265,11 +264,18 @@ void FieldValues::clear_nolinked(const FieldRegistry& reg) {
             if (e.obj) e.obj->reset();
         }
     }
+    usedBits_ = 0;
+    for (int k : keys_)
+        if (k >= 0) usedBits_ |= bit_of(k);
 }
 
 void FieldValues::clear() {
-    for (Entry& e : entries_) {
+    usedBits_ = 0;
+    freeHint_ = 0;
+    for (size_t i = 0; i < entries_.size(); ++i) {
+        Entry& e = entries_[i];
         e.used = false;
+        keys_[i] = cleared_key(e.pos);
         e.ints.clear();
         e.floats.clear();
         e.strs.clear();

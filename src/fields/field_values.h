@@ -130,11 +130,24 @@ class FieldValues {
     };
     Entry* find(int pos);
     const Entry* find(int pos) const;
-    Entry& slot(int pos);
+    /// The entry of `pos`, taking a free one when it has none: with `sameFirst` the cleared entry
+    /// that last held `pos` (Object fields keep their object there), else the first free entry that
+    /// holds no object.
+    Entry& slot(int pos, bool sameFirst = false);
     AddResult store_string(const FieldDef& def, int pos, std::string_view v, int casing);
     AddResult add_string_cased(const FieldRegistry& reg, int pos, std::string_view v, bool* truncated, bool asIs);
 
+    /// Key of a cleared entry that last held `pos` (negative; a used entry's key is its position).
+    static constexpr int cleared_key(int pos) { return -1 - pos; }
+    static constexpr uint64_t bit_of(int pos) { return uint64_t{1} << (static_cast<unsigned>(pos) & 63u); }
+
     std::vector<Entry> entries_;
+    /// Parallel to entries_: the position of a used entry, cleared_key(pos) of a cleared one. Lookups
+    /// scan this dense array instead of the entries themselves (one cache line per 16 fields).
+    std::vector<int> keys_;
+    /// Bit (pos % 64) of every used position: most lookups of a field not set yet stop here.
+    uint64_t usedBits_ = 0;
+    size_t freeHint_ = 0;  ///< no free entry without an object below this index
 };
 
 }  // namespace flowdex::fields

@@ -1,5 +1,7 @@
 #include "reader/pcap_source.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -8,6 +10,7 @@ namespace {
 constexpr int64_t kPcapFileHeader = 24;
 constexpr int64_t kPcapRecordHeader = 16;
 constexpr int kLiveTimeoutMs = 100;
+constexpr size_t kFileBufferBytes = size_t{1} << 20;
 }  // namespace
 
 Packet* PacketBatch::append(const uint8_t* bytes, uint32_t caplen) {
@@ -37,10 +40,22 @@ PcapSource::~PcapSource() {
 
 std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, uint32_t fileIndex) {
     char err[PCAP_ERRBUF_SIZE] = {};
-    pcap_t* p = path == "-" ? pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_MICRO, err)
-                            : pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
-    if (!p) throw std::runtime_error((path == "-" ? std::string("standard input") : path) + ": " + err);
-    return std::unique_ptr<PcapSource>(new PcapSource(p, path, fileIndex, false));
+    std::unique_ptr<char[]> buffer;
+    FILE* f = stdin;
+    if (path != "-") {
+        f = std::fopen(path.c_str(), "rb");
+        if (!f) throw std::runtime_error(path + ": " + std::strerror(errno));
+        buffer = std::make_unique<char[]>(kFileBufferBytes);
+        std::setvbuf(f, buffer.get(), _IOFBF, kFileBufferBytes);
+    }
+    pcap_t* p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, err);
+    if (!p) {
+        if (f != stdin) std::fclose(f);
+        throw std::runtime_error((path == "-" ? std::string("standard input") : path) + ": " + err);
+    }
+    auto src = std::unique_ptr<PcapSource>(new PcapSource(p, path, fileIndex, false));
+    src->fileBuffer_ = std::move(buffer);
+    return src;
 }
 
 std::unique_ptr<PcapSource> PcapSource::open_live(const std::string& iface, uint32_t fileIndex, int snaplen) {

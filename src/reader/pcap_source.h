@@ -82,6 +82,9 @@ class PcapSource {
     pcap_pkthdr carryHdr_{};
     bool haveCarry_ = false;
     std::deque<std::pair<pcap_pkthdr, std::vector<uint8_t>>> liveCarry_;  ///< frames past a full arena
+    /// stdio buffer of a capture file: libpcap reads records through fread, and the default 4 KiB
+    /// buffer costs a read() system call per few packets. Freed after pcap_close closes the FILE.
+    std::unique_ptr<char[]> fileBuffer_;
 };
 
 }  // namespace flowdex::reader

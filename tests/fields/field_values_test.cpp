@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "fields/field_registry.h"
@@ -206,6 +207,58 @@ TEST_F(FieldValuesTest, ManyValuesStayUnique) {
     for (int i = 0; i < 500; ++i)
         EXPECT_FALSE(vals.add_string(reg, tags, "t" + std::to_string(i)));
     EXPECT_EQ(vals.count(tags), 500u);
+}
+
+/// Counts its items; tells whether it is the same object (its buffers) across clears.
+struct CountingObject final : FieldObject {
+    size_t n = 0;
+    size_t count() const override { return n; }
+    void write_json(std::string& out) const override { out += std::to_string(n); }
+    void reset() override { n = 0; }
+};
+
+TEST_F(FieldValuesTest, EntriesAreReusedAcrossClearsWithoutMixingFields) {
+    // More fields than the 64-bit used-position summary has bits, so positions share bits; each
+    // round sets a different subset (as a pooled session does for one session after another).
+    std::vector<int> ints;
+    for (int i = 0; i < 150; ++i)
+        ints.push_back(reg.define("test.i" + std::to_string(i), "kind:integer;db:test.i" + std::to_string(i)));
+    for (int round = 0; round < 4; ++round) {
+        for (size_t i = static_cast<size_t>(round); i < ints.size(); i += 3)
+            ASSERT_TRUE(vals.add_int(reg, ints[i], static_cast<int64_t>(i * 10 + round)));
+        for (size_t i = 0; i < ints.size(); ++i) {
+            const bool set = i >= static_cast<size_t>(round) && (i - static_cast<size_t>(round)) % 3 == 0;
+            ASSERT_EQ(vals.has(ints[i]), set) << "round " << round << " field " << i;
+            if (set) {
+                EXPECT_EQ(*vals.ints(ints[i]), (std::vector<int64_t>{static_cast<int64_t>(i * 10 + round)}));
+            }
+        }
+        EXPECT_EQ(vals.positions().size(), (ints.size() - static_cast<size_t>(round) + 2) / 3);
+        vals.clear();
+        EXPECT_TRUE(vals.positions().empty());
+        for (int p : ints)
+            ASSERT_FALSE(vals.has(p));
+    }
+}
+
+TEST_F(FieldValuesTest, ObjectFieldKeepsItsObjectAcrossClears) {
+    const int pos = reg.find("dns");  // an Object field
+    ASSERT_GE(pos, 0);
+    ASSERT_EQ(reg.at(pos).type, FieldType::Object);
+    auto* first = vals.object<CountingObject>(reg, pos);
+    ASSERT_NE(first, nullptr);
+    first->n = 2;
+    EXPECT_EQ(vals.count(pos), 2u);
+    vals.clear();
+    EXPECT_EQ(vals.count(pos), 0u);
+    // Other fields take free entries first; the object field still finds its own object again.
+    EXPECT_TRUE(vals.add_int(reg, reg.find("ttl.src"), 64));
+    EXPECT_TRUE(vals.add_string(reg, reg.find("tags"), "x"));
+    auto* again = vals.object<CountingObject>(reg, pos);
+    EXPECT_EQ(again, first);
+    EXPECT_EQ(again->n, 0u);
+    EXPECT_EQ(vals.ints(reg.find("ttl.src"))->front(), 64);
+    EXPECT_EQ(vals.strings(reg.find("tags"))->front(), "x");
 }
 
 }  // namespace field_values_test

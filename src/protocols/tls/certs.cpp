@@ -88,14 +88,17 @@ void string(std::string& out, const char* key, const std::string& v) {
 }
 
 /// Servers send the same certificates again and again, and decoding one (OpenSSL 3 decodes its
-/// key too) costs far more than hashing it: decoded certificates are kept per thread by SHA-1.
+/// key too) costs far more than hashing it: decoded certificates are kept per thread by SHA-1, in a
+/// direct-mapped table large enough for the distinct certificates a sensor sees over minutes
+/// (about 1 MiB per packet thread, allocated on first use).
 struct CertCache {
+    static constexpr size_t kSlots = 1024;
     struct Slot {
         bool used = false, ok = false;
         unsigned char sha1[20] = {};
         CertInfo info;
     };
-    std::array<Slot, 64> slots{};
+    std::vector<Slot> slots = std::vector<Slot>(kSlots);
 };
 
 bool decode_uncached(const uint8_t* der, size_t len, CertInfo& c);
@@ -108,7 +111,7 @@ bool decode_cert(const uint8_t* der, size_t len, int64_t nowSecs, CertInfo& c) {
     unsigned int mdLen = 0;
     if (EVP_Digest(der, len, md, &mdLen, EVP_sha1(), nullptr) != 1 || mdLen != 20) return false;
     thread_local CertCache cache;
-    CertCache::Slot& slot = cache.slots[md[0] % cache.slots.size()];
+    CertCache::Slot& slot = cache.slots[((size_t{md[0]} << 8) | md[1]) % CertCache::kSlots];
     if (!slot.used || std::memcmp(slot.sha1, md, 20) != 0) {
         slot.used = true;
         std::memcpy(slot.sha1, md, 20);

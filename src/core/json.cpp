@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 
 namespace flowdex {
 namespace {
@@ -121,16 +122,26 @@ std::string& DocBuilder::begin(std::string_view path) {
     return values_;
 }
 
+uint64_t DocBuilder::shape_key() const {
+    uint64_t h = std::hash<std::string_view>{}(paths_);
+    for (const Entry& e : entries_)
+        h = (h ^ e.pathLen) * 0x100000001b3ull;
+    return h;
+}
+
 const DocBuilder::Shape& DocBuilder::shape() {
-    for (const Shape& sh : shapes_) {
-        if (sh.pathLens.size() != entries_.size() || sh.paths != paths_) continue;
-        bool same = true;
+    const uint64_t key = shape_key();
+    if (auto it = shapeIndex_.find(key); it != shapeIndex_.end()) {
+        const Shape& sh = shapes_[it->second];
+        bool same = sh.pathLens.size() == entries_.size() && sh.paths == paths_;
         for (size_t i = 0; i < entries_.size() && same; ++i)
             same = sh.pathLens[i] == entries_[i].pathLen;
         if (same) return sh;
     }
-    constexpr size_t kMaxShapes = 64;
+    // Records of one kind of session share a shape; a sensor sees a few hundred kinds.
+    constexpr size_t kMaxShapes = 512;
     Shape fresh;
+    fresh.key = key;
     fresh.paths = paths_;
     for (const Entry& e : entries_)
         fresh.pathLens.push_back(e.pathLen);
@@ -183,14 +194,18 @@ const DocBuilder::Shape& DocBuilder::shape() {
         text.push_back('}');
     text.push_back('}');
     fresh.after = std::move(text);
-    if (shapes_.size() < kMaxShapes) {
+    size_t at = shapes_.size();
+    if (at < kMaxShapes) {
         shapes_.push_back(std::move(fresh));
-        return shapes_.back();
+    } else {
+        at = nextEvict_;
+        nextEvict_ = (nextEvict_ + 1) % kMaxShapes;
+        if (auto it = shapeIndex_.find(shapes_[at].key); it != shapeIndex_.end() && it->second == at)
+            shapeIndex_.erase(it);
+        shapes_[at] = std::move(fresh);
     }
-    Shape& slot = shapes_[nextEvict_];
-    nextEvict_ = (nextEvict_ + 1) % kMaxShapes;
-    slot = std::move(fresh);
-    return slot;
+    shapeIndex_[key] = static_cast<uint32_t>(at);  // a colliding key now names the newer shape
+    return shapes_[at];
 }
 
 void DocBuilder::finish(std::string& out) {

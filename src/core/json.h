@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace flowdex {
@@ -45,6 +46,7 @@ class DocBuilder {
     /// text (braces, commas, keys) before each value. Records of similar sessions share shapes,
     /// so most records are written by replaying a cached shape instead of sorting and nesting.
     struct Shape {
+        uint64_t key = 0;                 ///< shape_key() of the paths
         std::string paths;                ///< the paths_ text this shape was built for
         std::vector<uint32_t> pathLens;   ///< with their lengths (two paths can concatenate alike)
         std::vector<uint32_t> order;      ///< entry index per emitted value
@@ -52,11 +54,14 @@ class DocBuilder {
         std::string after;                ///< closing braces
     };
     void seal();
+    /// Hash of the paths added and of where each one ends.
+    uint64_t shape_key() const;
     const Shape& shape();
     std::string paths_;
     std::string values_;
     std::vector<Entry> entries_;
     std::vector<Shape> shapes_;
+    std::unordered_map<uint64_t, uint32_t> shapeIndex_;  ///< shape_key() → index in shapes_
     size_t nextEvict_ = 0;
     bool open_ = false;
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace flowdex {
 namespace json_test {
@@ -45,6 +46,35 @@ TEST(Json, DocBuilderReusesAndHandlesEmpty) {
     out.clear();
     b.finish(out);
     EXPECT_EQ(out, "{\"b\":2}");
+}
+
+TEST(Json, DocBuilderShapesStayRightAcrossManyKindsOfRecords) {
+    // More distinct path sets than the shape cache keeps, revisited in turn, plus two records whose
+    // paths concatenate to the same text ("a.bc" + "d" against "a.b" + "cd").
+    DocBuilder b;
+    std::string out;
+    for (int round = 0; round < 3; ++round) {
+        for (int kind = 0; kind < 700; ++kind) {
+            b.clear();
+            b.add_int("z.k" + std::to_string(kind), kind);
+            b.add_int("a.v", round);
+            if (kind % 2) b.add_string("m", "odd");
+            out.clear();
+            b.finish(out);
+            const auto j = nlohmann::json::parse(out);
+            ASSERT_EQ(j["z"]["k" + std::to_string(kind)], kind) << out;
+            ASSERT_EQ(j["a"]["v"], round) << out;
+            ASSERT_EQ(j.size(), kind % 2 ? 3u : 2u) << out;
+        }
+    }
+    for (int i = 0; i < 2; ++i) {
+        b.clear();
+        b.add_int(i ? "a.bc" : "a.b", 1);
+        b.add_int(i ? "d" : "cd", 2);
+        out.clear();
+        b.finish(out);
+        EXPECT_EQ(out, i ? "{\"a\":{\"bc\":1},\"d\":2}" : "{\"a\":{\"b\":1},\"cd\":2}");
+    }
 }
 
 }  // namespace json_test

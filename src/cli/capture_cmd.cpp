@@ -37,9 +37,8 @@ int run_capture(const CaptureArgs& a) {
     classify::ClassifierRegistry classifiers;
     session::HookRegistry hooks;
     protocols::Registries regs{registry, classifiers, hooks};
-    protocols::register_builtin_protocols(regs);
     std::unique_ptr<enrich::OuiTable> oui;  // the OUI hook points into it
-    std::unique_ptr<python::Host> py;  // outlives the engine: sessions release Python state on free
+    std::unique_ptr<python::Host> py;       // outlives the engine: sessions release Python state on free
     try {
         config::Config cfg = a.configFile.empty() ? config::Config() : config::Config::load(a.configFile);
         for (const auto& o : a.overrides)
@@ -50,6 +49,7 @@ int run_capture(const CaptureArgs& a) {
         settings.record.tags = a.tags;
         settings.record.node = !a.node.empty() ? a.node : cfg.get_string("nodeName", "flowdex");
         inputs = engine::expand_inputs(a.files, a.dirs, a.recursive, a.interfaces);
+        protocols::register_builtin_protocols(regs, protocols::Settings::from_config(cfg));
         oui = enrich::load_oui_table(cfg);
         if (oui) enrich::register_oui(regs, *oui);
         // Scripts run before any output is opened: one that fails to load ends the run here.

@@ -104,6 +104,11 @@ class FieldRegistry {
     size_t size() const { return defs_.size(); }
     const std::vector<FieldDef>& all() const { return defs_; }
 
+    /// Leaves field `pos` out of every record (kFlagDisabled); values can still be added. An
+    /// invalid position is ignored. Start-up only.
+    void disable(int pos) {
+        if (valid(pos)) defs_[static_cast<size_t>(pos)].flags |= kFlagDisabled;
+    }
     void freeze() { frozen_ = true; }
     bool frozen() const { return frozen_; }
 

@@ -1,5 +1,10 @@
 #include "protocols/protocols.h"
 
+#include <initializer_list>
+#include <string_view>
+
+#include "config/config.h"
+#include "fields/field_values.h"
 #include "protocols/adb/adb.h"
 #include "protocols/bacnet/bacnet.h"
 #include "protocols/c1222/c1222.h"
@@ -49,10 +54,37 @@ void restart_classification(session::Session& s) {
     s.classified[0] = s.classified[1] = false;
 }
 
-void register_builtin_protocols(Registries& r) {
+Settings Settings::from_config(const config::Config& cfg) {
+    Settings s;
+    s.parseDNSRecordAll = cfg.get_bool("parseDNSRecordAll", s.parseDNSRecordAll);
+    s.dnsOutputAnswers = cfg.get_bool("dnsOutputAnswers", s.dnsOutputAnswers);
+    s.parseSMTPHeaderAll = cfg.get_bool("parseSMTPHeaderAll", s.parseSMTPHeaderAll);
+    s.parseHTTPHeaderRequestAll = cfg.get_bool("parseHTTPHeaderRequestAll", s.parseHTTPHeaderRequestAll);
+    s.parseHTTPHeaderResponseAll = cfg.get_bool("parseHTTPHeaderResponseAll", s.parseHTTPHeaderResponseAll);
+    s.ja3Strings = cfg.get_bool("ja3Strings", s.ja3Strings);
+    s.ja4Raw = cfg.get_bool("ja4Raw", s.ja4Raw);
+    s.supportSha256 = cfg.get_bool("supportSha256", s.supportSha256);
+    s.parseQSValue = cfg.get_bool("parseQSValue", s.parseQSValue);
+    s.parseCookieValue = cfg.get_bool("parseCookieValue", s.parseCookieValue);
+    s.maxReqBody = cfg.get_uint("maxReqBody", s.maxReqBody, 0, static_cast<uint32_t>(fields::kMaxFieldString));
+    return s;
+}
+
+namespace {
+
+/// Leaves the fields named by `dbs` out of every record when `on` is false.
+void keep_fields(fields::FieldRegistry& reg, bool on, std::initializer_list<std::string_view> dbs) {
+    if (on) return;
+    for (std::string_view db : dbs)
+        reg.disable(reg.find_db(db));
+}
+
+}  // namespace
+
+void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_ntlm(r);
-    register_dns(r);
-    register_http(r);
+    register_dns(r, dns::Options{settings.parseDNSRecordAll, settings.dnsOutputAnswers});
+    register_http(r, settings.maxReqBody);
     register_tls(r);
     register_dtls(r);
     register_openvpn(r);
@@ -92,6 +124,15 @@ void register_builtin_protocols(Registries& r) {
     register_ptp(r);
     register_oracle(r);
     register_c1222(r);
+    keep_fields(r.fields, settings.parseSMTPHeaderAll, {"email.headerField", "email.headerValue"});
+    keep_fields(r.fields, settings.parseHTTPHeaderRequestAll, {"http.requestHeaderField", "http.requestHeaderValue"});
+    keep_fields(r.fields, settings.parseHTTPHeaderResponseAll,
+                {"http.responseHeaderField", "http.responseHeaderValue"});
+    keep_fields(r.fields, settings.ja3Strings, {"tls.ja3string", "tls.ja3sstring"});
+    keep_fields(r.fields, settings.ja4Raw, {"tls.ja4_r"});
+    keep_fields(r.fields, settings.supportSha256, {"http.sha256", "email.sha256"});
+    keep_fields(r.fields, settings.parseQSValue, {"http.value"});
+    keep_fields(r.fields, settings.parseCookieValue, {"http.cookieValue"});
 }
 
 }  // namespace flowdex::protocols

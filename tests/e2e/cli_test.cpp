@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include "e2e/e2e_util.h"
 
@@ -254,6 +259,85 @@ TEST(CliInputs, StandardInput) {
     ASSERT_EQ(in.exitCode, 0) << in.describe();
     EXPECT_FALSE(in.out.empty());
     EXPECT_EQ(sorted_lines(in.out), sorted_lines(file.out));
+}
+
+// ---------------------------------------------------------------- parser settings
+
+/// Every key path in the records of `ndjson` (objects in arrays add their keys under the array's path).
+std::set<std::string> paths_of(const std::string& ndjson) {
+    std::set<std::string> out;
+    std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j,
+                                                                              const std::string& at) {
+        if (j.is_array()) {
+            for (const auto& e : j)
+                walk(e, at);
+        } else if (j.is_object()) {
+            for (const auto& [k, v] : j.items()) {
+                const std::string p = at.empty() ? k : at + "." + k;
+                out.insert(p);
+                walk(v, p);
+            }
+        }
+    };
+    for (const std::string& line : split_lines(ndjson))
+        walk(nlohmann::json::parse(line), "");
+    return out;
+}
+
+TEST(CliSettings, ParserKeysLeaveTheirFieldsOut) {
+    // Each switch with the fields it governs, and a field that stays in either way.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> governed = {
+        {"parseHTTPHeaderRequestAll=false", {"http.requestHeaderField", "http.requestHeaderValue"}},
+        {"parseHTTPHeaderResponseAll=false", {"http.responseHeaderField", "http.responseHeaderValue"}},
+        {"parseSMTPHeaderAll=false", {"email.headerField", "email.headerValue"}},
+        {"ja3Strings=false", {"tls.ja3string", "tls.ja3sstring"}},
+        {"ja4Raw=false", {"tls.ja4_r"}},
+        {"supportSha256=false", {"http.sha256"}},
+        {"parseQSValue=false", {"http.value"}},
+        {"parseCookieValue=false", {"http.cookieValue"}},
+        {"maxReqBody=0", {"http.requestBody"}},
+        {"dnsOutputAnswers=false", {"dns.answers"}},
+        {"parseDNSRecordAll=false", {"dns.nameserverHost", "dns.mailserverHost"}},
+    };
+    const std::vector<std::string> kept = {"http.host", "http.key", "http.cookieKey", "http.md5",
+                                           "tls.ja3",   "tls.ja4",  "dns.host",       "email.header"};
+    std::vector<std::string> pcaps = {kSample};
+    const fs::path synthetic = kCorpusDir / "arkime_synthetic.pcap";  // query strings, cookies, NS and MX
+    const bool corpus = fs::exists(synthetic);
+    if (corpus) pcaps.push_back(synthetic.string());
+    std::map<std::string, std::set<std::string>> byDefault;  // pcap → paths with the default settings
+    std::set<std::string> seen;
+    for (const std::string& pcap : pcaps) {
+        Result r = run(json_run(pcap));
+        ASSERT_EQ(r.exitCode, 0) << r.describe();
+        byDefault[pcap] = paths_of(r.out);
+        seen.insert(byDefault[pcap].begin(), byDefault[pcap].end());
+    }
+    const std::set<std::string> corpusOnly = {"email.headerValue", "dns.nameserverHost", "dns.mailserverHost",
+                                              "http.value", "http.cookieValue"};
+    for (const auto& [setting, dbs] : governed)
+        for (const std::string& db : dbs)
+            if (corpus || !corpusOnly.count(db)) {
+                EXPECT_TRUE(seen.count(db)) << db << " is missing by default, so " << setting << " is not checked";
+            }
+    for (const std::string& pcap : pcaps) {
+        // Each switch leaves out its own fields and nothing else that the record had.
+        for (const auto& [setting, dbs] : governed) {
+            Result r = run(json_run(pcap, {"-o", setting}));
+            ASSERT_EQ(r.exitCode, 0) << setting << ": " << r.describe();
+            const std::set<std::string> got = paths_of(r.out);
+            for (const std::string& db : dbs)
+                EXPECT_FALSE(got.count(db)) << setting << " left " << db << " in the records of " << pcap;
+            for (const std::string& db : kept)
+                if (byDefault[pcap].count(db)) {
+                    EXPECT_TRUE(got.count(db)) << setting << " dropped " << db;
+                }
+        }
+    }
+    Result bad = flowdex({"capture", "--no-db", "-r", kSample, "-o", "ja3Strings=maybe"});
+    EXPECT_EQ(bad.exitCode, 2) << bad.describe();
+    EXPECT_EQ(split_lines(bad.err).size(), 1u) << bad.err;
+    EXPECT_NE(bad.err.find("ja3Strings"), std::string::npos) << bad.err;
 }
 
 // ---------------------------------------------------------------- exit codes

@@ -25,11 +25,10 @@ namespace {
 using fields::FieldRegistry;
 using session::Session;
 
-constexpr size_t kMaxLine = 8192;     ///< a request/status/header line (longer ones are cut)
-constexpr size_t kMaxUrl = 8192;      ///< URL kept for http.uri/path/key/value
-constexpr size_t kMaxHost = 1024;     ///< Host value kept for http.uri
-constexpr size_t kMaxUri = 4096;      ///< Arkime's MAX_URL_LENGTH
-constexpr size_t kMaxReqBody = 2000;  ///< maxReqBody of the regression settings
+constexpr size_t kMaxLine = 8192;  ///< a request/status/header line (longer ones are cut)
+constexpr size_t kMaxUrl = 8192;   ///< URL kept for http.uri/path/key/value
+constexpr size_t kMaxHost = 1024;  ///< Host value kept for http.uri
+constexpr size_t kMaxUri = 4096;   ///< Arkime's MAX_URL_LENGTH
 constexpr int kMaxPendingRequests = 16;
 constexpr size_t kMagicBytes = 256;   ///< body bytes given to libmagic
 constexpr size_t kMaxH2Streams = 16;  ///< HTTP/2 bodies hashed at once (more streams are not hashed)
@@ -49,6 +48,7 @@ struct Fields {
     int reqHeader = -1, resHeader = -1, reqField = -1, reqValue = -1, resField = -1, resValue = -1;
     int cookieKey = -1, cookieValue = -1, md5 = -1, sha256 = -1, user = -1, authType = -1, requestBody = -1;
     int referer = -1, authorization = -1, location = -1, bodyMagic = -1;
+    size_t maxReqBody = 0;  ///< Arkime's maxReqBody: longest first request body piece kept
     websocket::Fields ws;
     std::array<int, kMethods.size()> methodCount{};
 };
@@ -423,7 +423,7 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
         std::string_view v(reinterpret_cast<const char*>(p), n);
         if (icontains(v, "password=") || icontains(v, "passwd=") || icontains(v, "pass="))
             s.table->add_tag(s, "http:password");
-        if (which == st.urlWhich && n <= kMaxReqBody && core::valid_utf8({reinterpret_cast<const char*>(p), n}))
+        if (which == st.urlWhich && n <= st.f->maxReqBody && core::valid_utf8({reinterpret_cast<const char*>(p), n}))
             add_str(st, s, st.f->requestBody, v);
         d.magic.clear();
         d.magicPending = st.f->bodyMagic >= 0;
@@ -970,9 +970,10 @@ int define_field(FieldRegistry& reg, const char* expr, const char* db, const cha
 
 }  // namespace
 
-void register_http(Registries& r) {
+void register_http(Registries& r, uint32_t maxReqBody) {
     static std::deque<Fields> all;  // one per registration; classifiers keep pointers into it
     Fields& f = all.emplace_back();
+    f.maxReqBody = maxReqBody;
     FieldRegistry& reg = r.fields;
     f.method = reg.find_db("http.method");
     f.clientVersion = reg.find_db("http.clientVersion");

@@ -30,8 +30,8 @@
 ///   HEAD responses, 1xx/204/304 and successful CONNECT): `http.md5` and `http.sha256` of the
 ///   body as sent after de-chunking — content encodings (gzip, deflate) are NOT undone, as Arkime
 ///   hashes the encoded bytes; `http.requestBody`: the first body piece of a request when it is
-///   at most 2000 bytes of UTF-8 (maxReqBody); tag `http:password` when the first body piece
-///   holds `password=`, `passwd=` or `pass=`.
+///   at most `maxReqBody` bytes (protocols::Settings, 2000 by default) of UTF-8; tag `http:password` when the first
+///   body piece holds `password=`, `passwd=` or `pass=`.
 /// `http.bodyMagic`: the libmagic MIME type of each request and response body's first bytes
 /// (protocols/magic.h; plain text is not reported).
 ///
@@ -60,6 +60,6 @@ namespace flowdex::protocols {
 
 /// Defines the http fields that are not built-in (custom header fields, method counters) and
 /// registers the classifiers.
-void register_http(Registries& r);
+void register_http(Registries& r, uint32_t maxReqBody = 2000);
 
 }  // namespace flowdex::protocols

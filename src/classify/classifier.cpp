@@ -65,6 +65,20 @@ void ClassifierRegistry::classify(Transport t, session::Session& s, const uint8_
     }
 }
 
+bool ClassifierRegistry::add_ip_protocol(std::string name, uint8_t proto, ClassifyFn fn, void* ctx) {
+    for (const PpidEntry& e : ipProtocols_)
+        if (e.name == name && e.ppid == proto) return false;
+    ipProtocols_.push_back({std::move(name), proto, fn, ctx});
+    ++count_;
+    return true;
+}
+
+void ClassifierRegistry::classify_ip_protocol(session::Session& s, uint8_t proto, const uint8_t* data, uint32_t len,
+                                              int which) const {
+    for (const PpidEntry& e : ipProtocols_)
+        if (e.ppid == proto) e.fn(e.ctx, s, data, len, which);
+}
+
 void ClassifierRegistry::classify_sctp_protocol(session::Session& s, uint32_t ppid, const uint8_t* data, uint32_t len,
                                                 int which) const {
     for (const PpidEntry& e : ppids_)

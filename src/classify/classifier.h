@@ -4,7 +4,8 @@
 /// Three ways to match, as in Arkime:
 /// - bytes at an offset of the first TCP (in-order), UDP or SCTP payload (empty bytes match all);
 /// - a port, with kind bits saying which end and which transport (PORT_* below);
-/// - the SCTP payload protocol id of a DATA chunk.
+/// - the SCTP payload protocol id of a DATA chunk;
+/// - the IP protocol number of a session without ports (SessionKind::OtherIp: OSPF, VRRP, …).
 /// Registrations happen at start-up; after freeze() the registry is read-only and shared by all
 /// packet threads. Byte classifiers are indexed by their first matching byte so the per-payload
 /// cost does not grow with the number of classifiers.
@@ -49,12 +50,15 @@ class ClassifierRegistry {
     bool add(Transport t, Classifier c);
     bool add_port(std::string name, uint16_t port, uint8_t kindBits, ClassifyFn fn, void* ctx);
     bool add_sctp_protocol(std::string name, uint32_t ppid, ClassifyFn fn, void* ctx);
+    /// `fn` runs on the first IP payload of each direction of a session of IP protocol `proto`.
+    bool add_ip_protocol(std::string name, uint8_t proto, ClassifyFn fn, void* ctx);
 
     /// Runs every classifier matching this first payload. `clientPort`/`serverPort` select the
     /// port classifiers. Payloads shorter than 2 bytes are not classified.
     void classify(Transport t, session::Session& s, const uint8_t* data, uint32_t len, int which, uint16_t clientPort,
                   uint16_t serverPort) const;
     void classify_sctp_protocol(session::Session& s, uint32_t ppid, const uint8_t* data, uint32_t len, int which) const;
+    void classify_ip_protocol(session::Session& s, uint8_t proto, const uint8_t* data, uint32_t len, int which) const;
 
     bool empty() const { return count_ == 0; }
     size_t size() const { return count_; }
@@ -82,6 +86,7 @@ class ClassifierRegistry {
     std::array<PerTransport, 3> byTransport_;
     std::vector<PortEntry> ports_;
     std::vector<PpidEntry> ppids_;
+    std::vector<PpidEntry> ipProtocols_;  ///< `ppid` holds the IP protocol number
     size_t count_ = 0;
     bool frozen_ = false;
 };

@@ -28,6 +28,7 @@
 #include "protocols/ntp/ntp.h"
 #include "protocols/openvpn/openvpn.h"
 #include "protocols/oracle/oracle.h"
+#include "protocols/ospf/ospf.h"
 #include "protocols/postgresql/postgresql.h"
 #include "protocols/ptp/ptp.h"
 #include "protocols/quic/gquic.h"
@@ -110,6 +111,7 @@ void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_radius(r);
     register_mqtt(r);
     register_dnp3(r);
+    register_ospf(r);
     register_modbus(r);
     register_synchrophasor(r);
     register_bacnet(r);

@@ -389,6 +389,15 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
         case SessionKind::Esp:
             s.databytes[dir] += p.payloadLen;
             break;
+        case SessionKind::OtherIp:  // no data bytes or payload8 (as Arkime): only parsers see the payload
+            if (p.payloadLen > 0) {
+                if (!s.classified[dir]) {
+                    s.classified[dir] = true;
+                    ctx_.classifiers->classify_ip_protocol(s, s.ipProtocol, payload, p.payloadLen, dir);
+                }
+                run_parsers(s, dir, payload, p.payloadLen);
+            }
+            break;
         case SessionKind::Arp:
             arp_fields(s, p);
             break;

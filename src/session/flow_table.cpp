@@ -390,7 +390,9 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
             s.databytes[dir] += p.payloadLen;
             break;
         case SessionKind::OtherIp:  // no data bytes or payload8 (as Arkime): only parsers see the payload
-            if (p.payloadLen > 0) {
+            if (p.kindName && std::strcmp(p.kindName, "arp") == 0) {  // ARP in a tunnel, on the tunnel's IPs
+                arp_fields(s, p);
+            } else if (p.payloadLen > 0) {
                 if (!s.classified[dir]) {
                     s.classified[dir] = true;
                     ctx_.classifiers->classify_ip_protocol(s, s.ipProtocol, payload, p.payloadLen, dir);

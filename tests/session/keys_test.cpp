@@ -233,6 +233,28 @@ TEST(SpecialKeys, ArpRequestAndReplyJoinOnTheAskedAddress) {
     EXPECT_EQ(r->at("protocol"), nlohmann::json({"arp"}));
 }
 
+TEST(SpecialKeys, ArpInATunnelStaysOnTheTunnelsAddressesWithItsFields) {
+    Harness h;
+    h.start();
+    const Ip4 outerA = ip4(192, 168, 56, 11), outerB = ip4(192, 168, 56, 12);
+    const Ip4 asked = ip4(10, 0, 0, 2), asker = ip4(10, 0, 0, 1);
+    const Mac bcast{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    h.feed(udp4_frame(outerA, 40000, outerB, 4789,
+                      vxlan(123, eth(0x0806, arp(1, kMacA, asker, Mac{}, asked), bcast, kMacA))),
+           T0);
+    h.feed(udp4_frame(outerB, 40001, outerA, 4789,
+                      vxlan(123, eth(0x0806, arp(2, kMacB, asked, kMacA, asker), kMacA, kMacB))),
+           T0 + 1000);
+    h.table->flush_all();
+    ASSERT_EQ(h.sink->saved.size(), 1u);
+    const Saved& r = h.sink->saved.front();
+    EXPECT_EQ(r.at("protocol"), nlohmann::json({"arp", "vxlan"}));
+    EXPECT_EQ(r.at("arp.opcode"), nlohmann::json({"1", "2"}));
+    EXPECT_EQ(r.at("arp.ip"), nlohmann::json::array({"10.0.0.2"}));  // the asked address, then the answer's owner
+    EXPECT_EQ(r.at("arp.mac"), nlohmann::json::array({"02:00:00:00:00:0b"})) << r.json;
+    EXPECT_EQ(r.at("totDataBytes"), 0);
+}
+
 TEST(FlushAll, SavesEverySessionKind) {
     Harness h;
     h.start();

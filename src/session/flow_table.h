@@ -105,6 +105,14 @@ class FlowTable {
     bool has_protocol(const Session& s, std::string_view proto) const;
     /// Attaches a parser to a session (runs on later payload of either direction).
     void register_parser(Session& s, ParserEntry e) { s.parsers.push_back(e); }
+    /// Registers `e` unless a parser with the same parse function is already on the session (a
+    /// classifier that runs for each direction attaches its parser once); false when it was there.
+    bool register_parser_once(Session& s, ParserEntry e) {
+        for (const ParserEntry& have : s.parsers)
+            if (have.parse == e.parse) return false;
+        s.parsers.push_back(e);
+        return true;
+    }
     void incref(Session& s) { ++s.holdCount; }
     /// Releases a hold; completes a final save that was waiting for it.
     void decref(Session& s);

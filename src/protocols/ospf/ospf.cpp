@@ -51,10 +51,7 @@ int ospf_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 }
 
 void ospf_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
-    if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ospf_parse) return;
-    s.table->register_parser(s, session::ParserEntry{ospf_parse, nullptr, nullptr, ctx});
+    if (s.table) s.table->register_parser_once(s, session::ParserEntry{ospf_parse, nullptr, nullptr, ctx});
 }
 
 }  // namespace

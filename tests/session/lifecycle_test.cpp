@@ -245,5 +245,37 @@ TEST(LongSessions, TcpSaveTimeoutSplits) {
     EXPECT_EQ(s2.at("rootId"), s1.record.id);
 }
 
+struct OnceProbe {
+    int calls = 0;
+    std::vector<bool> registered;
+};
+int count_calls(void* ctx, Session&, const uint8_t*, uint32_t, int) {
+    ++static_cast<OnceProbe*>(ctx)->calls;
+    return 0;
+}
+int other_parser(void*, Session&, const uint8_t*, uint32_t, int) {
+    return 0;
+}
+void attach_twice(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
+    auto* probe = static_cast<OnceProbe*>(ctx);
+    for (ParseFn fn : {count_calls, count_calls, other_parser})
+        probe->registered.push_back(s.table->register_parser_once(s, ParserEntry{fn, nullptr, nullptr, probe}));
+}
+
+TEST(Parsers, RegisterOnceKeepsOneEntryPerParseFunction) {
+    Harness h;
+    OnceProbe probe;
+    h.classifiers.add(classify::Transport::Udp, classify::Classifier{"probe", 0, "", attach_twice, &probe});
+    h.start();
+    const Bytes req = udp4_frame(ip4(10, 9, 0, 1), 1000, ip4(10, 9, 0, 2), 2000);
+    const Bytes resp = udp4_frame(ip4(10, 9, 0, 2), 2000, ip4(10, 9, 0, 1), 1000);
+    constexpr uint64_t T0 = 1000 * kSec;
+    h.feed(req, T0);       // classified: the parsers attach, then see this payload
+    h.feed(resp, T0 + 1);  // the other direction classifies again: nothing new attaches
+    h.feed(req, T0 + 2);
+    EXPECT_EQ(probe.registered, (std::vector<bool>{true, false, true, false, false, false}));
+    EXPECT_EQ(probe.calls, 3);  // one counting parser, three payloads
+}
+
 }  // namespace lifecycle_test
 }  // namespace flowdex::session::test

@@ -108,8 +108,7 @@ class FlowTable {
     /// Registers `e` unless a parser with the same parse function is already on the session (a
     /// classifier that runs for each direction attaches its parser once); false when it was there.
     bool register_parser_once(Session& s, ParserEntry e) {
-        for (const ParserEntry& have : s.parsers)
-            if (have.parse == e.parse) return false;
+        if (s.has_parser(e.parse)) return false;
         s.parsers.push_back(e);
         return true;
     }

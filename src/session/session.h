@@ -112,6 +112,12 @@ struct Session {
     // --- application layer
     bool classified[2] = {};
     std::vector<ParserEntry> parsers;
+    /// True when a parser with this parse function is attached (classifiers attach theirs once).
+    bool has_parser(ParseFn fn) const {
+        for (const ParserEntry& e : parsers)
+            if (e.parse == fn) return true;
+        return false;
+    }
     fields::FieldValues fields;
     void* pluginState = nullptr;  ///< owned by the Python layer (freed through its session-free hook)
     uint32_t holdCount = 0;       ///< incref/decref: the final save waits while > 0

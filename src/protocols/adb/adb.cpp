@@ -347,8 +347,7 @@ void adb_free(void* ctx, Session&) {
 
 void attach(void* ctx, Session& s, Mode mode) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == adb_parse) return;
+    if (s.has_parser(adb_parse)) return;
     auto* ps = new Parser;
     ps->st.f = static_cast<const Fields*>(ctx);
     ps->st.reg = s.table->context().registry;

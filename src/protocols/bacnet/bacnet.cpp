@@ -272,8 +272,7 @@ int bacnet_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 
 void bacnet_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
     if (!s.table || len < 4 || d[1] >= std::size(kFunctions) || (size_t(d[2]) << 8 | d[3]) != len) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == bacnet_parse) return;
+    if (s.has_parser(bacnet_parse)) return;
     s.table->register_parser(s, session::ParserEntry{bacnet_parse, nullptr, nullptr, ctx});
 }
 

@@ -88,8 +88,7 @@ int dhcp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 
 void dhcp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == dhcp_parse) return;
+    if (s.has_parser(dhcp_parse)) return;
     s.table->register_parser(s, session::ParserEntry{dhcp_parse, nullptr, nullptr, ctx});
 }
 

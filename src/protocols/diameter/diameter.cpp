@@ -232,8 +232,7 @@ void diameter_free(void* ctx, Session&) {
 
 void diameter_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || !s.table->has_protocol(s, "diameter")) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == diameter_parse) return;
+    if (s.has_parser(diameter_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -121,8 +121,7 @@ void dnp3_free(void* ctx, Session&) {
 
 void dnp3_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == dnp3_parse) return;
+    if (s.has_parser(dnp3_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     s.table->register_parser(s, session::ParserEntry{dnp3_parse, nullptr, dnp3_free, st});

@@ -204,8 +204,7 @@ void nbns_classify(void*, Session& s, const uint8_t* data, uint32_t len, int) {
     if (len < 50 || data[12] != 0x20) return;
     for (int i = 13; i < 17; ++i)
         if (!is_nb_char(data[i])) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == nbns_udp_parse) return;
+    if (s.has_parser(nbns_udp_parse)) return;
     s.table->register_parser(s, {nbns_udp_parse, nullptr, nullptr, nullptr});
 }
 

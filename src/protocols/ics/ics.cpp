@@ -410,8 +410,7 @@ void ics_free(void* ctx, Session&) {
 
 void attach(void* ctx, Session& s, Kind kind) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ics_parse) return;
+    if (s.has_parser(ics_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

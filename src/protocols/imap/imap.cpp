@@ -158,8 +158,7 @@ void imap_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int wh
     const std::string_view v(reinterpret_cast<const char*>(d), len);
     const std::string_view greeting = v.substr(0, v.find('\n'));
     if (greeting.find("IMAP") == std::string_view::npos) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == imap_parse) return;
+    if (s.has_parser(imap_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -85,8 +85,7 @@ void irc_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int whi
         first = first.substr(0, first.find('\n'));
         if (std::count(first.begin(), first.end(), ' ') < 4) return;
     }
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == irc_parse) return;
+    if (s.has_parser(irc_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

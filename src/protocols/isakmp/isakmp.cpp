@@ -211,8 +211,7 @@ int isakmp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int) 
 
 void isakmp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || !s.table->has_protocol(s, "isakmp")) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == isakmp_parse) return;
+    if (s.has_parser(isakmp_parse)) return;
     s.table->register_parser(s, session::ParserEntry{isakmp_parse, nullptr, nullptr, ctx});
 }
 

@@ -120,8 +120,7 @@ bool looks_like_ldap(const uint8_t* d, uint32_t len) {
 
 void ldap_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int which) {
     if (!s.table || which != 0 || !looks_like_ldap(d, len)) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ldap_parse) return;
+    if (s.has_parser(ldap_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

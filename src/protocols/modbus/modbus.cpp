@@ -73,8 +73,7 @@ void modbus_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int)
     if (!s.table || len < kMbap + kMinLength) return;
     const int64_t total = frame_length(d);
     if (total < 0 || total > int64_t(len)) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == modbus_parse) return;
+    if (s.has_parser(modbus_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->requests = s.port[0] == kPort && s.port[1] != kPort ? 1 : 0;

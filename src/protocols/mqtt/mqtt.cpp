@@ -239,8 +239,7 @@ void mqtt_free(void* ctx, Session&) {
 
 void mqtt_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int which) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == mqtt_parse) return;
+    if (s.has_parser(mqtt_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

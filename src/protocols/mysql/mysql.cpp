@@ -71,8 +71,7 @@ void mysql_free(void* ctx, Session&) {
 
 void mysql_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int which) {
     if (!s.table || which != 1 || len < 6 || d[5] < '0' || d[5] > '9') return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == mysql_parse) return;
+    if (s.has_parser(mysql_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

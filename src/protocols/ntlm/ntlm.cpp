@@ -271,8 +271,7 @@ Parse parse_message(Session& s, const uint8_t* p, size_t n) {
 
 void attach(Session& s) {
     if (!s.table || !fields_for(s.table->context().registry)) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == scan_parse) return;
+    if (s.has_parser(scan_parse)) return;
     s.table->register_parser(s, session::ParserEntry{scan_parse, nullptr, scan_free, new State});
 }
 

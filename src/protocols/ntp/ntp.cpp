@@ -54,8 +54,7 @@ int ntp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 
 void ntp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ntp_parse) return;
+    if (s.has_parser(ntp_parse)) return;
     s.table->register_parser(s, session::ParserEntry{ntp_parse, nullptr, nullptr, ctx});
 }
 

@@ -124,8 +124,7 @@ void openvpn_classify(void*, Session& s, const uint8_t* d, uint32_t len, int) {
                 signatures::openvpn_hard_reset(d + 2, len - 2))
             : !signatures::openvpn_hard_reset(d, len))
         return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == openvpn_parse) return;
+    if (s.has_parser(openvpn_parse)) return;
     auto* st = new State(s, tcp);
     s.table->register_parser(s, session::ParserEntry{openvpn_parse, nullptr, openvpn_free, st});
 }

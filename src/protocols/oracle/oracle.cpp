@@ -84,8 +84,7 @@ void oracle_free(void* ctx, Session&) {
 
 void oracle_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int which) {
     if (!s.table || which != 0 || len < 8 || d[4] != 1) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == oracle_parse) return;
+    if (s.has_parser(oracle_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

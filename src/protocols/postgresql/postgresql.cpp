@@ -94,8 +94,7 @@ void pg_free(void* ctx, Session&) {
 
 void pg_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int which) {
     if (!s.table || which != 0 || len < 8 || be32(d) < 8 || be32(d) > kMaxStartup) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == pg_parse) return;
+    if (s.has_parser(pg_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -39,8 +39,7 @@ int ptp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 
 void ptp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ptp_parse) return;
+    if (s.has_parser(ptp_parse)) return;
     s.table->register_parser(s, session::ParserEntry{ptp_parse, nullptr, nullptr, ctx});
 }
 

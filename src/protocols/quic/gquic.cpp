@@ -78,8 +78,7 @@ void gquic_free(void* ctx, Session&) {
 
 void gquic_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int which) {
     if (!s.table || which != 0 || version_at(d, len) == 0) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == gquic_parse) return;
+    if (s.has_parser(gquic_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     s.table->register_parser(s, session::ParserEntry{gquic_parse, nullptr, gquic_free, st});

@@ -299,8 +299,7 @@ void initial_free(void* ctx, Session&) {
 
 void initial_classify(void*, Session& s, const uint8_t* d, uint32_t len, int which) {
     if (!s.table || !initial_start(d, len)) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == initial_parse) return;
+    if (s.has_parser(initial_parse)) return;
     auto st = std::make_unique<State>();
     st->clientDir = which;
     s.table->register_parser(s, session::ParserEntry{initial_parse, nullptr, initial_free, st.release()});

@@ -200,8 +200,7 @@ int pana_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int) {
 
 void attach(Session& s, session::ParseFn fn, void* ctx, std::string_view name) {
     if (!s.table || !s.table->has_protocol(s, name)) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == fn) return;
+    if (s.has_parser(fn)) return;
     s.table->register_parser(s, session::ParserEntry{fn, nullptr, nullptr, ctx});
 }
 void radius_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {

@@ -225,8 +225,7 @@ void sip_free(void* ctx, Session&) {
 
 void sip_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || !s.table->has_protocol(s, "sip")) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == sip_parse) return;
+    if (s.has_parser(sip_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -252,8 +252,7 @@ void smb_free(void* ctx, Session&) {
 
 void smb_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == smb_parse) return;
+    if (s.has_parser(smb_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -464,8 +464,7 @@ void smtp_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int wh
     if (!s.table) return;
     std::string_view v(reinterpret_cast<const char*>(d), len);
     if (which == 1 && (v.find("SMTP") == std::string_view::npos || v.find("LMTP") != std::string_view::npos)) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == smtp_parse) return;
+    if (s.has_parser(smtp_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -172,8 +172,7 @@ void ssh_free(void* ctx, Session&) {
 
 void ssh_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ssh_parse) return;
+    if (s.has_parser(ssh_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -221,8 +221,7 @@ void stun_free(void* ctx, Session&) {
 
 void stun_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || !s.table->has_protocol(s, "stun")) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == stun_parse) return;
+    if (s.has_parser(stun_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -156,8 +156,7 @@ void sync_free(void* ctx, Session&) {
 
 void sync_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == sync_parse) return;
+    if (s.has_parser(sync_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     s.table->register_parser(s, session::ParserEntry{sync_parse, nullptr, sync_free, st});

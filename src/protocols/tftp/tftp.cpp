@@ -37,8 +37,7 @@ int tftp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 
 void tftp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == tftp_parse) return;
+    if (s.has_parser(tftp_parse)) return;
     s.table->register_parser(s, session::ParserEntry{tftp_parse, nullptr, nullptr, ctx});
 }
 

@@ -113,8 +113,7 @@ void dtls_free(void* ctx, Session&) {
 
 void dtls_classify(void*, Session& s, const uint8_t* d, uint32_t len, int) {
     if (!s.table || len < kRecordHeader + kFragmentHeader || d[0] != kHandshake) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == dtls_parse) return;
+    if (s.has_parser(dtls_parse)) return;
     s.table->register_parser(s, session::ParserEntry{dtls_parse, nullptr, dtls_free, new State});
 }
 

@@ -39,6 +39,7 @@
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
+#include "protocols/tds/tds.h"
 #include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
@@ -92,6 +93,7 @@ void register_builtin_protocols(Registries& r) {
     register_ptp(r);
     register_oracle(r);
     register_c1222(r);
+    register_tds(r);  // after the signatures: its classifiers check the `tds` name they give
 }
 
 }  // namespace flowdex::protocols

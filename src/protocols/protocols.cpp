@@ -45,6 +45,7 @@
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
+#include "protocols/tds/tds.h"
 #include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/session.h"
@@ -126,6 +127,8 @@ void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_ptp(r);
     register_oracle(r);
     register_c1222(r);
+    register_tds(r);  // after the signatures: its classifiers check the `tds` name they give
+
     keep_fields(r.fields, settings.parseSMTPHeaderAll, {"email.headerField", "email.headerValue"});
     keep_fields(r.fields, settings.parseHTTPHeaderRequestAll, {"http.requestHeaderField", "http.requestHeaderValue"});
     keep_fields(r.fields, settings.parseHTTPHeaderResponseAll,

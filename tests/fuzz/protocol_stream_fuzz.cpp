@@ -73,6 +73,7 @@
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
+#include "protocols/tds/tds.h"
 #include "protocols/tftp/tftp.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
@@ -166,6 +167,11 @@ constexpr Folder kFolders[] = {
          protocols::register_stun(r);
      }},
     {"synchrophasor", protocols::register_synchrophasor},
+    {"tds",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_tds(r);
+     }},
     {"tftp", protocols::register_tftp},
     {"tls",
      [](protocols::Registries& r) {

@@ -21,6 +21,7 @@ void expect_login(const nlohmann::json& j) {
     EXPECT_EQ(j["ftp"]["banner"], nlohmann::json::array({"Welcome to Example FTP Server"}));
     EXPECT_EQ(j["ftp"]["command"], nlohmann::json::array({"USER", "PASS"}));
     EXPECT_EQ(j["ftp"]["responseCode"], nlohmann::json::array({"220", "331", "230"}));
+    EXPECT_EQ(j["user"], nlohmann::json::array({"anonymous"}));
 }
 
 TEST(Ftp, Login) {
@@ -43,6 +44,21 @@ TEST(Ftp, MalformedLinesAddNothing) {
                                          {0, "US\r\nLONGVERB x\r\n"}});
     EXPECT_FALSE(j.contains("ftp") && j["ftp"].contains("responseCode"));
     EXPECT_FALSE(j.contains("ftp") && j["ftp"].contains("command"));
+}
+
+TEST(Ftp, UserArgumentTrimmedAndLowerCased) {
+    nlohmann::json j = tcp_exchange(21, {{1, "220 hi\r\n"}, {0, "user   FtpUser \r\n"}, {1, "331 ok\r\n"}});
+    EXPECT_EQ(j["user"], nlohmann::json::array({"ftpuser"})) << j.dump();
+    EXPECT_EQ(j["ftp"]["command"], nlohmann::json::array({"USER"}));
+}
+
+TEST(Ftp, EmptyOrUnfinishedUserAddsNoUser) {
+    // USER with no argument, USERS (another verb), and a USER line the capture cuts before its end.
+    nlohmann::json j = tcp_exchange(21, {{1, "220 hi\r\n"}, {0, "USER\r\nUSER   \r\nUSERS x\r\nUSER bob"}});
+    EXPECT_FALSE(j.contains("user")) << j.dump();
+    // An overlong USER line is skipped whole.
+    j = tcp_exchange(21, {{1, "220 hi\r\n"}, {0, "USER " + std::string(protocols::ftp::kMaxLine, 'a') + "\r\n"}});
+    EXPECT_FALSE(j.contains("user")) << j.dump();
 }
 
 }  // namespace ftp_test

@@ -66,6 +66,54 @@ TEST(Snmp, V1AndV3) {
     EXPECT_FALSE(j["snmp"].contains("type"));
     EXPECT_EQ(j["snmp"]["secLevel"], nlohmann::json({"authPriv"}));
     EXPECT_EQ(j["snmp"]["engineId"], nlohmann::json({"80001f888012"}));
+    EXPECT_EQ(j["user"], nlohmann::json({"admin"}));
+}
+
+/// An SNMPv3 message whose USM parameters hold `engine` and `user` (noAuthNoPriv, empty scoped PDU).
+std::string v3_message(const std::string& engine, const std::string& user) {
+    const std::string usm = tlv(0x30, tlv(0x04, engine) + tlv(0x02, "\x01"s) + tlv(0x02, "\x05"s) + tlv(0x04, user) +
+                                          tlv(0x04, "") + tlv(0x04, ""));
+    return tlv(0x30,
+               tlv(0x02, "\x03"s) +
+                   tlv(0x30, tlv(0x02, "\x02"s) + tlv(0x02, "\x10\x00"s) + tlv(0x04, "\x04"s) + tlv(0x02, "\x03"s)) +
+                   tlv(0x04, usm) + tlv(0x30, ""));
+}
+
+TEST(Snmp, V3UserNames) {
+    // A discovery request (no engine id, no user), then two users; names are lower-cased by the field.
+    nlohmann::json j = udp_exchange(161, {{0, v3_message("", "")},
+                                          {0, v3_message("\x80\x00\x1f\x88"s, "Monitor")},
+                                          {0, v3_message("\x80\x00\x1f\x88"s, "readonly")}});
+    ASSERT_TRUE(j.contains("snmp")) << j.dump();
+    EXPECT_EQ(j["snmp"]["engineId"], nlohmann::json({"80001f88"}));
+    EXPECT_EQ(j["snmp"]["secLevel"], nlohmann::json({"noAuthNoPriv"}));
+    EXPECT_EQ(j["user"], nlohmann::json({"monitor", "readonly"}));
+    EXPECT_EQ(j["userCnt"], 2);
+    // A name longer than RFC 3414 allows is cut to kMaxUserName bytes.
+    j = udp_exchange(161, {{0, v3_message("\x80"s, std::string(40, 'u'))}});
+    EXPECT_EQ(j["user"], nlohmann::json({std::string(protocols::snmp::kMaxUserName, 'u')})) << j.dump();
+}
+
+TEST(Snmp, V3TruncatedAtEveryByte) {
+    // Cut anywhere, the datagram gives the whole user name or none, never a piece of it.
+    const std::string msg = v3_message("\x80\x00\x1f\x88"s, "admin_user");
+    for (size_t i = 1; i < msg.size(); ++i) {
+        nlohmann::json j = udp_exchange(161, {{0, msg.substr(0, i)}});
+        if (j.contains("user")) {
+            EXPECT_EQ(j["user"], nlohmann::json({"admin_user"})) << i;
+        }
+    }
+    EXPECT_EQ(udp_exchange(161, {{0, msg}})["user"], nlohmann::json({"admin_user"}));
+    // The user name in another place than the fourth USM item, or not an OCTET STRING: no user.
+    std::string wrongTag = msg;
+    wrongTag[wrongTag.find("admin_user") - 2] = 0x02;
+    EXPECT_FALSE(udp_exchange(161, {{0, wrongTag}}).contains("user"));
+    const std::string noBoots = tlv(0x30, tlv(0x04, "\x80"s) + tlv(0x04, "admin"));
+    const std::string shifted =
+        tlv(0x30, tlv(0x02, "\x03"s) +
+                      tlv(0x30, tlv(0x02, "\x02"s) + tlv(0x02, "\x10\x00"s) + tlv(0x04, "\x04"s) + tlv(0x02, "\x03"s)) +
+                      tlv(0x04, noBoots));
+    EXPECT_FALSE(udp_exchange(161, {{0, shifted}}).contains("user"));
 }
 
 TEST(Snmp, TruncatedAndCorrupt) {

@@ -16,7 +16,7 @@ using fields::FieldRegistry;
 using session::Session;
 
 struct Fields {
-    int banner = -1, command = -1, responseCode = -1;
+    int banner = -1, command = -1, responseCode = -1, user = -1;
 };
 
 struct Direction {
@@ -44,6 +44,14 @@ void client_line(State& st, Session& s, std::string_view line) {
     std::string_view v(verb, n);
     if (st.f->command >= 0) s.fields.add_string(*st.reg, st.f->command, v);
     if (v == "AUTH") st.authTls = true;
+    if (v == "USER" && st.f->user >= 0) {
+        std::string_view arg = n < line.size() ? line.substr(n + 1) : std::string_view();
+        while (!arg.empty() && (arg.front() == ' ' || arg.front() == '\t'))
+            arg.remove_prefix(1);
+        while (!arg.empty() && (arg.back() == ' ' || arg.back() == '\t'))
+            arg.remove_suffix(1);
+        if (!arg.empty()) s.fields.add_string(*st.reg, st.f->user, arg);
+    }
 }
 
 void server_line(State& st, Session& s, std::string_view line) {
@@ -94,8 +102,7 @@ void ftp_free(void* ctx, Session&) {
 
 void ftp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == ftp_parse) return;
+    if (s.has_parser(ftp_parse)) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;
@@ -110,6 +117,7 @@ void register_ftp(Registries& r) {
     f.banner = r.fields.find_db("ftp.banner");
     f.command = r.fields.find_db("ftp.command");
     f.responseCode = r.fields.find_db("ftp.responseCode");
+    f.user = r.fields.find_db("user");
     r.classifiers.add_port("ftp-parser", 21, classify::kPortTcpDst | classify::kPortTcpSrc, ftp_classify, &f);
 }
 

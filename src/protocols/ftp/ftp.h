@@ -3,7 +3,8 @@
 /// module attaches a parser on port 21.
 /// - server replies "ddd text" / "ddd-text": each code → `ftp.responseCode`; the text of the first
 ///   220 reply's first line → `ftp.banner`;
-/// - client lines: the command verb (3-4 letters, upper-cased) → `ftp.command`;
+/// - client lines: the command verb (3-4 letters, upper-cased) → `ftp.command`; the argument of
+///   USER (spaces around it trimmed, non-empty) → `user` (the general field, lower-cased by its kind);
 /// - "AUTH TLS"/"AUTH SSL" answered with 234: TLS follows, classification restarts and this parser ends.
 /// Bounds: lines are at most kMaxLine bytes; a longer line is skipped.
 #include <cstddef>

@@ -16,7 +16,8 @@ using fields::FieldRegistry;
 using session::Session;
 
 struct Fields {
-    int community = -1, engineId = -1, error = -1, secLevel = -1, trapOid = -1, type = -1, variable = -1, version = -1;
+    int community = -1, engineId = -1, error = -1, secLevel = -1, trapOid = -1, type = -1, user = -1, variable = -1,
+        version = -1;
 };
 
 constexpr std::array<const char*, 9> kPduTypes = {"GetRequest",    "GetNextRequest", "GetResponse",
@@ -99,18 +100,24 @@ void v3(const Fields& f, const FieldRegistry& reg, Session& s, BerReader& r) {
     }
     if (!r.next(params) || !params.is(BerTag::OctetString)) return;
     BerReader u(params, BerMode::Clamp);
-    BerTlv usm, engine;
+    BerTlv usm, engine, user;
     if (!u.next(usm) || usm.identifier != 0x30) return;
     BerReader e(usm, BerMode::Clamp);
-    if (!e.next(engine) || !engine.is(BerTag::OctetString) || engine.length == 0) return;
-    static const char* kHex = "0123456789abcdef";
-    char hex[2 * 64];
-    const size_t n = std::min<size_t>(engine.length, sizeof hex / 2);
-    for (size_t i = 0; i < n; ++i) {
-        hex[2 * i] = kHex[engine.value[i] >> 4];
-        hex[2 * i + 1] = kHex[engine.value[i] & 15];
+    if (!e.next(engine) || !engine.is(BerTag::OctetString)) return;
+    if (engine.length > 0) {
+        static const char* kHex = "0123456789abcdef";
+        char hex[2 * 64];
+        const size_t n = std::min<size_t>(engine.length, sizeof hex / 2);
+        for (size_t i = 0; i < n; ++i) {
+            hex[2 * i] = kHex[engine.value[i] >> 4];
+            hex[2 * i + 1] = kHex[engine.value[i] & 15];
+        }
+        add(reg, s, f.engineId, std::string_view(hex, 2 * n));
     }
-    add(reg, s, f.engineId, std::string_view(hex, 2 * n));
+    // msgAuthoritativeEngineBoots, msgAuthoritativeEngineTime, msgUserName (at most 32 octets, RFC 3414).
+    if (!e.next(t) || !t.is(BerTag::Integer) || !e.next(t) || !t.is(BerTag::Integer)) return;
+    if (e.next(user) && user.is(BerTag::OctetString) && !user.clamped)
+        add(reg, s, f.user, user.text().substr(0, kMaxUserName));
 }
 
 void message(const Fields& f, const FieldRegistry& reg, Session& s, const uint8_t* d, size_t n) {
@@ -135,8 +142,7 @@ int snmp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int) {
 
 void snmp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table || !s.table->has_protocol(s, "snmp")) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == snmp_parse) return;
+    if (s.has_parser(snmp_parse)) return;
     s.table->register_parser(s, session::ParserEntry{snmp_parse, nullptr, nullptr, ctx});
 }
 
@@ -151,6 +157,7 @@ void register_snmp(Registries& r) {
     f.secLevel = r.fields.find_db("snmp.secLevel");
     f.trapOid = r.fields.find_db("snmp.trapOid");
     f.type = r.fields.find_db("snmp.type");
+    f.user = r.fields.find_db("user");
     f.variable = r.fields.find_db("snmp.variable");
     f.version = r.fields.find_db("snmp.version");
     // Runs after the byte signatures (an empty match is tried after every first-byte match).

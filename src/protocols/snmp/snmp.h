@@ -9,12 +9,20 @@
 ///   error-status → `snmp.error` (noSuchName, …; not for GetBulkRequest whose fields differ);
 ///   each variable binding that is a SEQUENCE starting with an OID → `snmp.variable` (dotted); the
 ///   value of snmpTrapOID.0 (1.3.6.1.6.3.1.1.4.1.0) → `snmp.trapOid`;
-/// - v3: msgFlags → `snmp.secLevel` (noAuthNoPriv, authNoPriv, authPriv) and the USM
-///   authoritative engine id → `snmp.engineId` (hex); the scoped PDU is not read.
+/// - v3: msgFlags → `snmp.secLevel` (noAuthNoPriv, authNoPriv, authPriv); from the USM security
+///   parameters (RFC 3414: an OCTET STRING holding SEQUENCE {engineID, engineBoots, engineTime,
+///   userName, …}) a non-empty authoritative engine id → `snmp.engineId` (hex) and a non-empty
+///   msgUserName → `user` (the general field, lower-cased by its kind; cut to kMaxUserName bytes;
+///   not when its length runs past the datagram); the scoped PDU is not read.
 /// Nothing is kept between datagrams; every TLV is bounded by its container.
+#include <cstddef>
+
 #include "protocols/protocols.h"
 
 namespace flowdex::protocols::snmp {
+
+/// RFC 3414 limits msgUserName to 32 octets; longer names are cut here.
+constexpr size_t kMaxUserName = 32;
 
 void register_snmp(Registries& r);
 

@@ -2,6 +2,7 @@
 
 #include "protocols/adb/adb.h"
 #include "protocols/bacnet/bacnet.h"
+#include "protocols/bgp/bgp.h"
 #include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
@@ -92,6 +93,7 @@ void register_builtin_protocols(Registries& r) {
     register_ptp(r);
     register_oracle(r);
     register_c1222(r);
+    register_bgp(r);
 }
 
 }  // namespace flowdex::protocols

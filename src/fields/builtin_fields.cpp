@@ -339,7 +339,7 @@ constexpr Row kRows[] = {
     {"modbus", K::Integer, "modbus.protocolid", "Modbus Protocol ID", "modbus.protocolid", "Modbus Protocol ID (should always be 0)", T::Int, 0},
     {"modbus", K::Integer, "modbus.funccode", "Modbus Function Code", "modbus.funccode", "Modbus Function Codes", T::IntSet, kCnt},
     {"modbus", K::Integer, "modbus.exccode", "Modbus Exception Code", "modbus.exccode", "Modbus Exception Codes", T::IntSet, kCnt},
-    {"bgp", K::TermField, "bgp.type", "Type", "bgp.type", "BGP Type field", T::StrSet, 0},
+    {"bgp", K::UpTermField, "bgp.type", "Type", "bgp.type", "BGP Type field", T::StrSet, 0},
     {"ntp", K::TermField, "ntp.mode", "Mode", "ntp.mode", "NTP modes", T::StrSet, kCnt},
     {"ntp", K::TermField, "ntp.refId", "Reference Id", "ntp.refId", "NTP reference ids", T::StrSet, kCnt},
     {"ntp", K::TermField, "ntp.stratum", "Stratum", "ntp.stratum", "NTP stratum", T::StrSet, kCnt},

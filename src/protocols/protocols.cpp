@@ -7,6 +7,7 @@
 #include "fields/field_values.h"
 #include "protocols/adb/adb.h"
 #include "protocols/bacnet/bacnet.h"
+#include "protocols/bgp/bgp.h"
 #include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
@@ -127,6 +128,7 @@ void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_ptp(r);
     register_oracle(r);
     register_c1222(r);
+    register_bgp(r);
     register_tds(r);  // after the signatures: its classifiers check the `tds` name they give
 
     keep_fields(r.fields, settings.parseSMTPHeaderAll, {"email.headerField", "email.headerValue"});

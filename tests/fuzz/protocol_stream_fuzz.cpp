@@ -35,6 +35,7 @@
 #include "fields/field_registry.h"
 #include "protocols/adb/adb.h"
 #include "protocols/bacnet/bacnet.h"
+#include "protocols/bgp/bgp.h"
 #include "protocols/c1222/c1222.h"
 #include "protocols/dcerpc/dcerpc.h"
 #include "protocols/dhcp/dhcp.h"
@@ -98,6 +99,7 @@ struct Folder {
 constexpr Folder kFolders[] = {
     {"adb", protocols::register_adb},
     {"bacnet", protocols::register_bacnet},
+    {"bgp", protocols::register_bgp},
     {"c1222", protocols::register_c1222},
     {"dcerpc", protocols::register_dcerpc},
     {"dhcp", protocols::register_dhcp},

@@ -26,12 +26,13 @@ std::string tlv(uint8_t tag, const std::string& v) {
     return std::string(1, static_cast<char>(tag)) + static_cast<char>(v.size()) + v;
 }
 
-/// TCAP begin with a CAMEL v2 dialogue and one InitialDP invoke for calling number 674523010.
-std::string tcap_begin() {
+/// TCAP begin with a CAMEL v2 dialogue and one InitialDP invoke for calling number 674523010 (or
+/// the BCD digits `calling`, after the odd flag/NAI and NPI octets).
+std::string tcap_begin(const std::string& calling = "\x98\x76\x54\x32\x10\xf0"s) {
     std::string ac = tlv(0x06, "\x04\x00\x00\x01\x00\x32\x01"s);
     std::string dialogue =
         tlv(0x6b, tlv(0x28, tlv(0x06, "\x00\x11\x86\x05\x01\x01\x01"s) + tlv(0xa0, tlv(0x60, tlv(0xa1, ac)))));
-    std::string idp = tlv(0x30, tlv(0x80, "\x06\x05"s) + tlv(0x83, "\x91\x98\x76\x54\x32\x10\xf0"s));
+    std::string idp = tlv(0x30, tlv(0x80, "\x06\x05"s) + tlv(0x83, "\x91"s + calling));
     std::string invoke = tlv(0xa1, tlv(0x02, "\x10"s) + tlv(0x02, "\x00"s) + idp);
     return tlv(0x62, tlv(0x48, "\x12\x34\x56\x78"s) + dialogue + tlv(0x6c, invoke));
 }
@@ -49,16 +50,19 @@ std::string m3ua_data(uint8_t si, const std::string& user) {
     return "\x01\x00\x01\x01"s + be32(8 + param.size()) + param;
 }
 
-/// An SCTP association 10.0.0.1:2905 → 10.0.0.2:2905 with one DATA chunk per message.
-nlohmann::json run(const std::vector<std::string>& msgs, uint32_t ppid = 3) {
+/// An SCTP association 10.0.0.1:2905 → 10.0.0.2:2905 with one DATA chunk per message (flags:
+/// one per message, 0x03 — a whole user message — when missing).
+nlohmann::json run(const std::vector<std::string>& msgs, uint32_t ppid = 3, const std::vector<uint8_t>& flags = {}) {
     Harness h;
     protocols::Registries regs{h.registry, h.classifiers, h.hooks};
     protocols::register_builtin_protocols(regs);
     h.start();
     uint64_t t = T0;
     uint32_t tsn = 1;
-    for (const std::string& m : msgs) {
-        std::string chunk = "\x00\x03"s + be16(16 + m.size()) + be32(tsn++) + "\x00\x00\x00\x00"s + be32(ppid) + m;
+    for (size_t i = 0; i < msgs.size(); ++i) {
+        const std::string& m = msgs[i];
+        const char flag = static_cast<char>(i < flags.size() ? flags[i] : 0x03);
+        std::string chunk = "\x00"s + flag + be16(16 + m.size()) + be32(tsn++) + "\x00\x00\x00\x00"s + be32(ppid) + m;
         while (chunk.size() % 4)
             chunk += '\0';
         std::string sctp = be16(2905) + be16(2905) + be32(0x11111111) + be32(0) + chunk;
@@ -87,6 +91,31 @@ TEST(Sigtran, M3uaSccpTcapCamel) {
     EXPECT_EQ(j["tcap"]["opcode"], nlohmann::json::array({0}));
     EXPECT_EQ(j["camel"]["op"], nlohmann::json({"initialDP"}));
     EXPECT_EQ(j["camel"]["calling"], nlohmann::json({"674523010"}));
+}
+
+TEST(Sigtran, FragmentedUserMessageIsReassembled) {
+    // A DATA message sent in SCTP fragments (B, middle, E chunks), then whole ones.
+    constexpr uint8_t kBegin = 0x02, kMiddle = 0x00, kEnd = 0x01;
+    const std::string first = m3ua_data(3, sccp_udt(tcap_begin("\x10\x11\x11\x11\x11\xf1"s)));
+    const std::string second = m3ua_data(3, sccp_udt(tcap_begin("\x10\x22\x22\x22\x22\xf2"s)));
+    for (size_t cut = protocols::sigtran::kCommonHeader; cut < first.size(); ++cut) {
+        nlohmann::json j = run({first.substr(0, cut), first.substr(cut), second}, 3, {kBegin, kEnd});
+        ASSERT_EQ(j["camel"]["calling"], nlohmann::json({"111111111", "222222222"})) << "cut at " << cut;
+    }
+    nlohmann::json j =
+        run({first.substr(0, 20), first.substr(20, 30), first.substr(50), second}, 3, {kBegin, kMiddle, kEnd});
+    EXPECT_EQ(j["camel"]["calling"], nlohmann::json({"111111111", "222222222"}));
+    // The end of a fragmented message lost: the whole message after it is read on its own, and
+    // the held piece names nothing.
+    j = run({first.substr(0, 40), second}, 3, {kBegin});
+    EXPECT_EQ(j["camel"]["calling"], nlohmann::json({"222222222"}));
+    // A whole message short enough to fit what is missing is still read as a message of its own.
+    j = run({first.substr(0, 40), m3ua_data(5, "\x01\x00"s)}, 3, {kBegin});
+    EXPECT_TRUE(has(j["protocol"], "isup")) << j.dump();
+    EXPECT_FALSE(j.contains("camel") && j["camel"].contains("calling")) << j.dump();
+    // A piece too long for what is missing is not appended: it is read as it is.
+    j = run({first.substr(0, 40), second + "xx"}, 3, {kBegin});
+    EXPECT_EQ(j["camel"]["calling"], nlohmann::json({"222222222"})) << j.dump();
 }
 
 TEST(Sigtran, SctpProtoIdOfEveryDataChunk) {

@@ -217,16 +217,59 @@ void user_part(Session& s, const Fields& f, uint8_t si, const uint8_t* p, size_t
         s.table->add_protocol(s, "tup");
 }
 
-int sigtran_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int) {
-    parse_message(s, data, len, ctx != nullptr);
+/// The length an M3UA/M2UA common header declares (0 when `p` does not open with one).
+size_t declared_length(const uint8_t* p, size_t n) {
+    if (n < kCommonHeader || p[0] != 1) return 0;
+    return size_t(p[4]) << 24 | size_t(p[5]) << 16 | be16(p + 6);
+}
+
+/// A user message that came in SCTP fragments, per direction.
+struct Reassembly {
+    std::string buf;
+    size_t want = 0;
+};
+struct State {
+    bool m2ua = false;
+    Reassembly r[2];
+};
+
+int sigtran_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
+    auto& st = *static_cast<State*>(ctx);
+    if (which < 0 || which > 1) return 0;
+    Reassembly& r = st.r[which];
+    const size_t declared = declared_length(data, len);
+    if (!r.buf.empty()) {
+        const bool whole = declared >= kCommonHeader && declared == len &&
+                           data[1] == 0;  // a message of its own: the held one lost its end
+        if (!whole && r.buf.size() + len <= r.want) {
+            r.buf.append(reinterpret_cast<const char*>(data), len);
+            if (r.buf.size() == r.want) {
+                parse_message(s, reinterpret_cast<const uint8_t*>(r.buf.data()), r.buf.size(), st.m2ua);
+                r.buf.clear();
+            }
+            return 0;
+        }
+        r.buf.clear();
+    }
+    if (declared > len && declared <= kMaxReassembly) {
+        r.buf.assign(reinterpret_cast<const char*>(data), len);
+        r.want = declared;
+        return 0;
+    }
+    parse_message(s, data, len, st.m2ua);
     return 0;
+}
+
+void sigtran_free(void* ctx, Session&) {
+    delete static_cast<State*>(ctx);
 }
 
 void sigtran_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
     if (!s.table) return;
-    for (const session::ParserEntry& e : s.parsers)
-        if (e.parse == sigtran_parse) return;
-    s.table->register_parser(s, session::ParserEntry{sigtran_parse, nullptr, nullptr, ctx});
+    if (s.has_parser(sigtran_parse)) return;
+    auto* st = new State;
+    st->m2ua = ctx != nullptr;
+    s.table->register_parser(s, session::ParserEntry{sigtran_parse, nullptr, sigtran_free, st});
 }
 
 }  // namespace

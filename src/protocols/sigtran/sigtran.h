@@ -12,7 +12,15 @@
 ///   `tcap.opcode`; with a CAMEL application context (0.4.0.0.1.0.50–53, 0.4.0.0.1.21…) the protocol
 ///   `camel`, `camel.op` (operation name) and, for InitialDP, the calling party number's digits →
 ///   `camel.calling`.
-/// Every length is checked against the message; nothing is kept between messages.
+/// Every length is checked against the message.
+///
+/// SCTP delivers each DATA chunk on its own, so a user message that the sender fragmented (B and
+/// E chunk flags) arrives in pieces: a chunk shorter than the length its common header declares is
+/// held, per direction, and the chunks after it are appended until that length is reached; the
+/// whole message is then parsed. A chunk that does not fit what is missing, or that is a whole
+/// message itself (version 1, reserved 0, declared length equal to its size), drops the held piece
+/// (its end was lost). Bounds: at most kMaxReassembly bytes are held per direction; a message
+/// declaring more is read from its first chunk alone.
 #include <cstddef>
 #include <cstdint>
 
@@ -23,6 +31,9 @@ struct Session;
 }
 
 namespace flowdex::protocols::sigtran {
+
+constexpr size_t kCommonHeader = 8;  ///< version, reserved, class, type, 32-bit length
+constexpr size_t kMaxReassembly = 16384;
 
 /// Parses one M3UA (`m2ua` false) or M2UA message and fills the fields of `s`.
 void parse_message(session::Session& s, const uint8_t* p, size_t n, bool m2ua);

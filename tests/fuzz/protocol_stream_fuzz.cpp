@@ -111,7 +111,7 @@ constexpr Folder kFolders[] = {
     {"dnp3", protocols::register_dnp3},
     {"dns", [](protocols::Registries& r) { protocols::register_dns(r); }},
     {"ftp", protocols::register_ftp},
-    {"http", protocols::register_http},
+    {"http", [](protocols::Registries& r) { protocols::register_http(r); }},
     {"ics", protocols::register_ics},
     {"imap", protocols::register_imap},
     {"irc", protocols::register_irc},

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/byte_reader.h"
 #include "core/text.h"
 #include "session/flow_table.h"
 #include "session/session.h"
@@ -37,11 +38,11 @@ struct State {
 };
 
 uint16_t le16(const std::string& b, size_t at) {
-    return static_cast<uint16_t>(uint8_t(b[at]) | uint8_t(b[at + 1]) << 8);
+    return load_le16(reinterpret_cast<const uint8_t*>(b.data()) + at);
 }
 
 uint32_t le32(const std::string& b, size_t at) {
-    return uint32_t(le16(b, at)) | uint32_t(le16(b, at + 2)) << 16;
+    return load_le32(reinterpret_cast<const uint8_t*>(b.data()) + at);
 }
 
 enum class Found : uint8_t { NeedMore, Done };

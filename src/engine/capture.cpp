@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr uint32_t kMaxTimeout = 7 * 24 * 3600;
+constexpr uint32_t kMinParserBuffer = 4096;              ///< below this even a DNS-over-TCP answer cannot be read
+constexpr uint32_t kMaxParserBuffer = 64 * 1024 * 1024;  ///< maxParserBuffer's upper bound
 constexpr unsigned kMaxPacketThreads = session::kTimerShards;
 constexpr size_t kQueueBatches = 8;
 constexpr size_t kRecordBatch = 512;
@@ -52,6 +54,7 @@ CaptureSettings CaptureSettings::from_config(const config::Config& cfg) {
     t.tcpClosingTimeout = cfg.get_uint("tcpClosingTimeout", t.tcpClosingTimeout, 1, 255);
     t.maxPackets = cfg.get_uint("maxPackets", t.maxPackets, 1, 1000000);
     t.maxTcpOutOfOrder = cfg.get_uint("maxTcpOutOfOrderPackets", t.maxTcpOutOfOrder, 64, 10000);
+    t.maxParserBuffer = cfg.get_uint("maxParserBuffer", t.maxParserBuffer, kMinParserBuffer, kMaxParserBuffer);
     std::string track = cfg.get_string("sessionIdTracking", "none");
     if (track == "none")
         t.idTracking = session::IdTracking::None;
@@ -352,8 +355,11 @@ CaptureSummary CaptureEngine::run(const std::vector<Input>& inputs) {
         workers[0]->table.flush_all();
         workers[0]->flush_records();
     }
-    for (auto& w : workers)
+    for (auto& w : workers) {
         sum.sessions += w->records;
+        sum.parserBudgetSessions += w->table.stats().parserBudgetSessions;
+        sum.parserHeldAtFree += w->table.stats().parserHeldAtFree;
+    }
     for (size_t i = 0; i < inputs.size(); ++i) {
         for (unsigned t = 0; t < n; ++t)
             sum.inputs[i].sessions += perFile[t][i];
@@ -391,6 +397,16 @@ std::string format_summary(const CaptureSummary& s) {
         outcomes += buf;
     }
     if (!outcomes.empty()) out += "\npackets by outcome: " + outcomes;
+    if (s.parserBudgetSessions) {
+        std::snprintf(buf, sizeof buf, "\nparsers stopped by maxParserBuffer in %llu sessions",
+                      static_cast<unsigned long long>(s.parserBudgetSessions));
+        out += buf;
+    }
+    if (s.parserHeldAtFree) {
+        std::snprintf(buf, sizeof buf, "\ninternal error: parser buffers not released in %llu sessions",
+                      static_cast<unsigned long long>(s.parserHeldAtFree));
+        out += buf;
+    }
     for (const auto& in : s.inputs) {
         if (in.skipped) out += "\n" + in.name + ": already loaded, skipped";
         if (!in.error.empty()) out += "\nerror: " + in.error;

@@ -65,6 +65,8 @@ struct CaptureSummary {
     std::vector<InputResult> inputs;
     double seconds = 0;
     uint64_t peakOpenSessions = 0;
+    uint64_t parserBudgetSessions = 0;  ///< sessions whose parsers hit maxParserBuffer (TableStats)
+    uint64_t parserHeldAtFree = 0;      ///< sessions freed with parser bytes still counted: a bug, reported
     bool failed() const;
 };
 

@@ -663,6 +663,7 @@ void FlowTable::release(Session* s) {
         if (e.free) e.free(e.ctx, *s);
     for (const auto& h : ctx_.hooks->on_free())
         h.fn(h.ctx, *s);
+    if (s->parserHeld != 0) ++stats_.parserHeldAtFree;
     Session fresh;
     // Keep the vectors' capacity for the next session.
     fresh.parsers = std::move(s->parsers);

@@ -40,6 +40,10 @@ struct TableSettings {
     uint32_t tcpClosingTimeout = 5;
     uint32_t maxPackets = 10000;
     uint32_t maxTcpOutOfOrder = 256;
+    /// Bytes all the parsers of one session may hold at once, waiting for the rest of a message
+    /// (session/parser_buffer.h). The default fits every built-in parser's own caps at once.
+    uint32_t maxParserBuffer = kDefaultMaxParserBuffer;
+    static constexpr uint32_t kDefaultMaxParserBuffer = 256 * 1024;
     IdTracking idTracking = IdTracking::None;
     uint32_t timeout_for(SessionKind k) const;
 };
@@ -79,6 +83,8 @@ struct TableStats {
     uint64_t saved = 0;  ///< records written (segments included)
     uint64_t packets = 0;
     uint64_t tcpQueued = 0;  ///< segments copied because they arrived ahead of a gap
+    uint64_t parserBudgetSessions = 0;  ///< sessions in which a parser was refused bytes by maxParserBuffer
+    uint64_t parserHeldAtFree = 0;  ///< sessions freed while parser buffers still counted bytes (a parser bug)
 };
 
 class FlowTable {
@@ -111,6 +117,12 @@ class FlowTable {
         if (s.has_parser(e.parse)) return false;
         s.parsers.push_back(e);
         return true;
+    }
+    /// A ParserBuffer of `s` was refused bytes by the budget (counted once per session).
+    void parser_budget_hit(Session& s) {
+        if (s.parserBudgetHit) return;
+        s.parserBudgetHit = true;
+        ++stats_.parserBudgetSessions;
     }
     void incref(Session& s) { ++s.holdCount; }
     /// Releases a hold; completes a final save that was waiting for it.

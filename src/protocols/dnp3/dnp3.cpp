@@ -110,7 +110,7 @@ int dnp3_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whi
         }
         return 0;
     }
-    st.d[which].feed(data, len, 3, kMaxFrame, frame_length,
+    st.d[which].feed(s, data, len, 3, kMaxFrame, frame_length,
                      [&](const uint8_t* p, size_t kept, size_t) { frame(*st.f, reg, s, p, kept); });
     return st.d[0].dead() && st.d[1].dead() ? -1 : 0;
 }

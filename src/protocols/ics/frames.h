@@ -8,10 +8,12 @@
 /// first `cap` bytes (and its true length) and the rest is skipped as it arrives, never stored.
 /// Data may be split at any byte. A header the protocol rejects either ends the direction or, for
 /// protocols with a sync pattern, drops one byte and looks again (at most kMaxResync bytes in a
-/// row before the direction ends).
+/// row before the direction ends). The kept bytes count against the session's parser budget
+/// (session/parser_buffer.h); a frame the budget refuses ends the direction.
 #include <cstddef>
 #include <cstdint>
-#include <string>
+
+#include "session/parser_buffer.h"
 
 namespace flowdex::protocols::ics {
 
@@ -26,7 +28,8 @@ class Framer {
     /// length (≥ header), kBadFrame or kResync; `frame(const uint8_t* p, size_t kept, size_t
     /// total)` gets each frame. Returns false once the direction is dead.
     template <class LengthFn, class FrameFn>
-    bool feed(const uint8_t* p, size_t n, size_t header, size_t cap, LengthFn&& length, FrameFn&& frame) {
+    bool feed(session::Session& s, const uint8_t* p, size_t n, size_t header, size_t cap, LengthFn&& length,
+              FrameFn&& frame) {
         while (!dead_) {
             if (skip_ > 0) {
                 if (n == 0) return true;
@@ -39,20 +42,23 @@ class Framer {
             if (buf_.size() < header) {
                 if (n == 0) return true;
                 const size_t k = header - buf_.size() < n ? header - buf_.size() : n;
-                buf_.append(reinterpret_cast<const char*>(p), k);
+                if (!buf_.append(s, p, k)) {
+                    stop();
+                    continue;
+                }
                 p += k;
                 n -= k;
                 continue;
             }
             if (total_ == 0) {
-                const int64_t t = length(reinterpret_cast<const uint8_t*>(buf_.data()));
+                const int64_t t = length(buf_.bytes());
                 if (t == kResync) {
-                    buf_.erase(0, 1);
-                    if (++resync_ > kMaxResync) dead_ = true;
+                    buf_.consume(1);
+                    if (++resync_ > kMaxResync) stop();
                     continue;
                 }
                 if (t < static_cast<int64_t>(header)) {
-                    dead_ = true;
+                    stop();
                     continue;
                 }
                 resync_ = 0;
@@ -62,12 +68,15 @@ class Framer {
             if (buf_.size() < keep) {
                 if (n == 0) return true;
                 const size_t k = keep - buf_.size() < n ? keep - buf_.size() : n;
-                buf_.append(reinterpret_cast<const char*>(p), k);
+                if (!buf_.append(s, p, k)) {
+                    stop();
+                    continue;
+                }
                 p += k;
                 n -= k;
                 continue;
             }
-            frame(reinterpret_cast<const uint8_t*>(buf_.data()), buf_.size(), total_);
+            frame(buf_.bytes(), buf_.size(), total_);
             skip_ = total_ - buf_.size();
             buf_.clear();
             total_ = 0;
@@ -77,11 +86,15 @@ class Framer {
     }
 
     bool dead() const { return dead_; }
-    void stop() { dead_ = true; }
+    /// Ends the direction and gives the kept bytes back.
+    void stop() {
+        dead_ = true;
+        buf_.clear();
+    }
     size_t frames() const { return frames_; }
 
   private:
-    std::string buf_;
+    session::ParserBuffer buf_;
     size_t total_ = 0, skip_ = 0, resync_ = 0, frames_ = 0;
     bool dead_ = false;
 };

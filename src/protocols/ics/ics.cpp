@@ -398,9 +398,9 @@ int ics_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
             enip(o, p, kept, total);
     };
     if (st.kind == Kind::Tpkt)
-        st.d[which].feed(data, len, kTpktHeader, kMaxKept, tpkt_length, one);
+        st.d[which].feed(s, data, len, kTpktHeader, kMaxKept, tpkt_length, one);
     else
-        st.d[which].feed(data, len, 4, kMaxKept, enip_length, one);
+        st.d[which].feed(s, data, len, 4, kMaxKept, enip_length, one);
     return st.d[0].dead() && st.d[1].dead() ? -1 : 0;
 }
 

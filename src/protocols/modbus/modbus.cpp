@@ -60,7 +60,7 @@ void frame(State& st, Session& s, int which, const uint8_t* p) {
 int modbus_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
     auto& st = *static_cast<State*>(ctx);
     if (which < 0 || which > 1) return 0;
-    st.d[which].feed(data, len, kMbap, kMaxFrame, frame_length,
+    st.d[which].feed(s, data, len, kMbap, kMaxFrame, frame_length,
                      [&](const uint8_t* p, size_t, size_t) { frame(st, s, which, p); });
     return st.d[0].dead() && st.d[1].dead() ? -1 : 0;
 }

@@ -145,7 +145,7 @@ int sync_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whi
         if (len >= kHeader) frame(o, data, len, std::max<size_t>(len, size_t(data[2]) << 8 | data[3]));
         return 0;
     }
-    st.d[which].feed(data, len, 4, kMaxFrame, frame_length,
+    st.d[which].feed(s, data, len, 4, kMaxFrame, frame_length,
                      [&](const uint8_t* p, size_t kept, size_t total) { frame(o, p, kept, total); });
     return st.d[0].dead() && st.d[1].dead() ? -1 : 0;
 }

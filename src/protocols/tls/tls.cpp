@@ -11,6 +11,7 @@
 
 #include "protocols/tls/certs.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols {
@@ -28,9 +29,15 @@ struct Fields {
 };
 
 struct Direction {
-    std::string rec;  ///< bytes of the current record (header included)
-    std::string hs;   ///< handshake bytes not yet parsed
+    session::ParserBuffer rec;  ///< bytes of the current record (header included)
+    session::ParserBuffer hs;   ///< handshake bytes not yet parsed
     bool dead = false;
+    /// Stops the direction and gives its buffers back to the session.
+    void stop() {
+        dead = true;
+        rec.clear();
+        hs.clear();
+    }
 };
 
 struct State {
@@ -449,11 +456,11 @@ void certificates(State& st, Session& s, Reader m) {
 void handshake(State& st, Session& s, Direction& d) {
     size_t off = 0;
     while (d.hs.size() - off >= 4) {
-        const auto* p = reinterpret_cast<const uint8_t*>(d.hs.data()) + off;
+        const uint8_t* p = d.hs.bytes() + off;
         size_t len = static_cast<size_t>(p[1]) << 16 | static_cast<size_t>(p[2]) << 8 | p[3];
         if (len + 4 > kMaxHandshake) {
-            d.dead = true;
-            break;
+            d.stop();
+            return;
         }
         if (d.hs.size() - off < len + 4) break;
         if (p[0] == 1) client_hello(st, s, Reader{p + 4, len}, st.transport);
@@ -466,8 +473,8 @@ void handshake(State& st, Session& s, Direction& d) {
         if (p[0] == 11 && which == st.serverWhich) certificates(st, s, Reader{p + 4, len});
         off += len + 4;
     }
-    d.hs.erase(0, off);
-    if (d.hs.size() > kMaxHandshake) d.dead = true;
+    d.hs.consume(off);
+    if (d.hs.size() > kMaxHandshake) d.stop();
 }
 
 void feed(State& st, Session& s, int which, const uint8_t* data, uint32_t len) {
@@ -476,32 +483,31 @@ void feed(State& st, Session& s, int which, const uint8_t* data, uint32_t len) {
         // Record header.
         if (d.rec.size() < 5) {
             size_t n = std::min<size_t>(5 - d.rec.size(), len);
-            d.rec.append(reinterpret_cast<const char*>(data), n);
+            if (!d.rec.append(s, data, n)) return d.stop();
             data += n;
             len -= static_cast<uint32_t>(n);
             if (d.rec.size() < 5) return;
             auto type = static_cast<uint8_t>(d.rec[0]);
             auto major = static_cast<uint8_t>(d.rec[1]);
             size_t rlen = static_cast<size_t>(static_cast<uint8_t>(d.rec[3])) << 8 | static_cast<uint8_t>(d.rec[4]);
-            if (type < 20 || type > 24 || major != 3 || rlen > kMaxRecord) {
-                d.dead = true;
-                return;
-            }
-            if (type == 20 || type == 23) {  // everything after is encrypted
-                d.dead = true;
-                return;
-            }
+            if (type < 20 || type > 24 || major != 3 || rlen > kMaxRecord) return d.stop();
+            if (type == 20 || type == 23) return d.stop();  // everything after is encrypted
         }
         size_t rlen = static_cast<size_t>(static_cast<uint8_t>(d.rec[3])) << 8 | static_cast<uint8_t>(d.rec[4]);
         size_t need = 5 + rlen - d.rec.size();
         size_t n = std::min<size_t>(need, len);
-        d.rec.append(reinterpret_cast<const char*>(data), n);
+        if (!d.rec.append(s, data, n)) return d.stop();
         data += n;
         len -= static_cast<uint32_t>(n);
         if (d.rec.size() < 5 + rlen) return;
         if (d.rec[0] == 22) {
-            d.hs.append(d.rec, 5, std::string::npos);
+            // For a moment the record is held twice: in `rec` and, its body, in `hs`.
+            std::string_view body = d.rec.view().substr(5);
+            const bool kept = d.hs.append(s, body.data(), body.size());
+            d.rec.clear();
+            if (!kept) return d.stop();
             handshake(st, s, d);
+            continue;
         }
         d.rec.clear();
     }

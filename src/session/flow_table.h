@@ -82,9 +82,9 @@ struct TableStats {
     uint64_t created = 0;
     uint64_t saved = 0;  ///< records written (segments included)
     uint64_t packets = 0;
-    uint64_t tcpQueued = 0;  ///< segments copied because they arrived ahead of a gap
+    uint64_t tcpQueued = 0;             ///< segments copied because they arrived ahead of a gap
     uint64_t parserBudgetSessions = 0;  ///< sessions in which a parser was refused bytes by maxParserBuffer
-    uint64_t parserHeldAtFree = 0;  ///< sessions freed while parser buffers still counted bytes (a parser bug)
+    uint64_t parserHeldAtFree = 0;      ///< sessions freed while parser buffers still counted bytes (a parser bug)
 };
 
 class FlowTable {

@@ -119,9 +119,9 @@ struct Session {
         return false;
     }
     fields::FieldValues fields;
-    void* pluginState = nullptr;  ///< owned by the Python layer (freed through its session-free hook)
-    uint32_t holdCount = 0;       ///< incref/decref: the final save waits while > 0
-    uint32_t parserHeld = 0;      ///< bytes the parsers' ParserBuffers hold now (session/parser_buffer.h)
+    void* pluginState = nullptr;   ///< owned by the Python layer (freed through its session-free hook)
+    uint32_t holdCount = 0;        ///< incref/decref: the final save waits while > 0
+    uint32_t parserHeld = 0;       ///< bytes the parsers' ParserBuffers hold now (session/parser_buffer.h)
     bool parserBudgetHit = false;  ///< a parser was refused bytes by TableSettings::maxParserBuffer
     bool finalPending = false;
 

@@ -70,6 +70,52 @@ inline nlohmann::json udp_exchange(uint16_t port, const std::vector<Msg>& msgs, 
     return saved ? saved->json : nlohmann::json::object();
 }
 
+/// An exchange run under a parser budget (TableSettings::maxParserBuffer), with the table's counts.
+struct BudgetRun {
+    nlohmann::json record;
+    uint64_t budgetSessions = 0;  ///< TableStats::parserBudgetSessions
+    uint64_t heldAtFree = 0;      ///< TableStats::parserHeldAtFree (must stay 0)
+};
+
+/// tcp_exchange (udp_exchange when `udp`) with the parsers of the session limited to `budget` bytes.
+inline BudgetRun budget_exchange(uint16_t port, const std::vector<Msg>& msgs, uint32_t budget, bool udp = false) {
+    struct BudgetHarness : Harness {
+        explicit BudgetHarness(uint32_t budget) {
+            protocols::Registries regs{registry, classifiers, hooks};
+            protocols::register_builtin_protocols(regs);
+            ctx.settings.maxParserBuffer = budget;
+            start();
+        }
+    } h(budget);
+    uint64_t t = kExchangeStart;
+    if (udp) {
+        const Ip4 c = ip4(10, 0, 0, 1), sv = ip4(10, 0, 0, 2);
+        for (const Msg& m : msgs) {
+            const Bytes b(m.bytes.begin(), m.bytes.end());
+            h.feed(m.which == 0 ? udp4_frame(c, 40000, sv, port, b) : udp4_frame(sv, port, c, 40000, b), t += 1000);
+        }
+    } else {
+        TcpFlow f;
+        f.sport = port;
+        h.feed(f.syn(), t += 1000);
+        h.feed(f.synack(), t += 1000);
+        h.feed(f.ack(), t += 1000);
+        uint32_t off[2] = {0, 0};
+        for (const Msg& m : msgs) {
+            h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
+            off[m.which != 0] += static_cast<uint32_t>(m.bytes.size());
+        }
+    }
+    h.table->flush_all();
+    BudgetRun r;
+    const Saved* s = h.find_saved("10.0.0.1");
+    EXPECT_NE(s, nullptr);
+    if (s) r.record = s->json;
+    r.budgetSessions = h.table->stats().parserBudgetSessions;
+    r.heldAtFree = h.table->stats().parserHeldAtFree;
+    return r;
+}
+
 /// Every way of cutting message `index` of `msgs` in two (at each byte), as separate exchanges.
 inline std::vector<std::vector<Msg>> splits_of(const std::vector<Msg>& msgs, size_t index) {
     std::vector<std::vector<Msg>> out;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "protocols/tls/tls.h"
 #include "protocols/tls_messages.h"
 #include "session/session_harness.h"
@@ -77,6 +78,27 @@ TEST(Tls, SplitAtEveryByte) {
     EXPECT_EQ(run(pieces, {sh}), whole);
     for (size_t i = 1; i < sh.size(); ++i)
         EXPECT_EQ(run({ch}, {sh.substr(0, i), sh.substr(i)}), whole) << "server split at " << i;
+}
+
+TEST(Tls, ParserBudget) {
+    const std::string ch = client_hello(), sh = server_hello();
+    const std::vector<Msg> msgs{{0, ch}, {1, sh}};
+    // Room for the ServerHello record held twice (record, then handshake bytes) but not for the
+    // ClientHello's: the client direction stops and gives its bytes back, the server's is read.
+    const uint32_t budget = static_cast<uint32_t>(2 * sh.size());
+    ASSERT_GT(2 * ch.size() - 5, budget);
+    BudgetRun small = budget_exchange(443, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "tls"));
+    EXPECT_FALSE(small.record["tls"].contains("ja3"));
+    EXPECT_FALSE(small.record["tls"].contains("ja4"));
+    EXPECT_EQ(small.record["tls"]["ja3s"], nlohmann::json({"0e3405775384b4a1a9d2222182e76972"}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the larger record held twice: the record of an exchange without a budget.
+    BudgetRun enough = budget_exchange(443, msgs, static_cast<uint32_t>(2 * std::max(ch.size(), sh.size())));
+    EXPECT_EQ(enough.record["tls"], tcp_exchange(443, msgs)["tls"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 TEST(Tls, HandshakeAcrossRecords) {

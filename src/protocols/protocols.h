@@ -7,7 +7,9 @@
 /// ports; it names the protocol on the session (`s.table->add_protocol(s, "http")`) and, when it
 /// extracts fields, attaches a parser (`s.table->register_parser(s, {...})`). Parsers are
 /// incremental and bounded: they see payload in order, split anywhere, and keep at most a fixed
-/// amount of state per session.
+/// amount of state per session. The payload bytes they hold between calls live in
+/// session::ParserBuffer objects, so all the parsers of a session together stay under the
+/// `maxParserBuffer` setting (session/parser_buffer.h); a parser refused bytes stops cleanly.
 #include <cstdint>
 
 #include "classify/classifier.h"

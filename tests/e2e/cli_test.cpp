@@ -340,6 +340,45 @@ TEST(CliSettings, ParserKeysLeaveTheirFieldsOut) {
     EXPECT_NE(bad.err.find("ja3Strings"), std::string::npos) << bad.err;
 }
 
+TEST(CliSettings, MaxParserBufferBoundsWhatParsersHold) {
+    SKIP_WITHOUT_CORPUS();
+    const std::string corpus = kCorpusDir.string();
+    auto capture = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"capture", "-q", "--no-db", "--json", "-", "-R", corpus};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return flowdex(args);
+    };
+    const std::string stopped = "parsers stopped by maxParserBuffer in ";
+    Result byDefault = capture({});
+    ASSERT_EQ(byDefault.exitCode, 0) << byDefault.describe();
+    EXPECT_EQ(byDefault.err.find(stopped), std::string::npos) << "the default budget fits every corpus session\n"
+                                                              << byDefault.err;
+    // The smallest budget: parsers of the sessions with large messages are refused and stop.
+    Result small = capture({"-o", "maxParserBuffer=4096"});
+    ASSERT_EQ(small.exitCode, 0) << small.describe();
+    const size_t at = small.err.find(stopped);
+    ASSERT_NE(at, std::string::npos) << small.err;
+    EXPECT_GT(std::stoull(small.err.substr(at + stopped.size())), 0u) << small.err;
+    for (const Result* r : {&byDefault, &small})
+        EXPECT_EQ(r->err.find("internal error"), std::string::npos) << "parser bytes not given back:\n" << r->err;
+    // Sessions and their counters are the table's, not the parsers': the budget leaves them alone.
+    auto sessions = [](const std::string& ndjson) {
+        std::multiset<std::string> out;
+        for (const std::string& line : split_lines(ndjson)) {
+            nlohmann::json j = nlohmann::json::parse(line);
+            out.insert(j["source"].dump() + j["destination"].dump() + j["network"]["packets"].dump());
+        }
+        return out;
+    };
+    EXPECT_EQ(sessions(small.out), sessions(byDefault.out));
+    for (const char* bad : {"maxParserBuffer=100", "maxParserBuffer=lots", "maxParserBuffer=99999999999"}) {
+        Result r = flowdex({"capture", "--no-db", "-r", kSample, "-o", bad});
+        EXPECT_EQ(r.exitCode, 2) << bad << ": " << r.describe();
+        EXPECT_EQ(split_lines(r.err).size(), 1u) << bad << ": " << r.err;
+        EXPECT_NE(r.err.find("maxParserBuffer"), std::string::npos) << bad << ": " << r.err;
+    }
+}
+
 // ---------------------------------------------------------------- exit codes
 
 TEST(CliExit, NoInputsIsUsageError) {

@@ -8,7 +8,9 @@
 // sanitized engine once, instead of once per folder, keeps the CI build short.
 //
 // Input layout:
-//   byte 0      bits 0-1 transport (0 TCP, 1 UDP, 2 SCTP, 3 TCP), bit 7 the server speaks first
+//   byte 0      bits 0-1 transport (0 TCP, 1 UDP, 2 SCTP, 3 TCP), bits 2-4 the parser budget
+//               (0: the default maxParserBuffer, k: kBudgets[k], so refusals are fuzzed too),
+//               bit 7 the server speaks first
 //   bytes 1-2   server port, big-endian (the client uses 40000)
 //   byte 3      SCTP payload protocol id of the DATA chunks
 //   then pieces, each: u8 flags (bit 0 direction: 0 client→server), u16 big-endian length,
@@ -16,7 +18,8 @@
 // For TCP the session opens with a handshake and each piece is one in-order segment, so payloads
 // reach the stream parsers split wherever the input says; for UDP each piece is one datagram, for
 // SCTP one DATA chunk. The frames (Ethernet/IPv4) go through decode::Decoder and
-// session::FlowTable; the saved records are built with session::RecordBuilder.
+// session::FlowTable; the saved records are built with session::RecordBuilder. A session freed
+// while its parsers' buffers still count bytes (TableStats::parserHeldAtFree) is a crash.
 // tests/fuzz/run builds these and seeds them with the first payloads of the corpus captures.
 #include <algorithm>
 #include <cstddef>
@@ -200,6 +203,9 @@ void force_ntlm(void*, session::Session& s, const uint8_t*, uint32_t, int) {
 
 enum class Transport : uint8_t { Tcp, Udp, Sctp };
 constexpr size_t kHeader = 4;  ///< flags, server port, SCTP payload protocol id
+/// Parser budgets picked by bits 2-4 of the first byte (index 0: the default).
+constexpr uint32_t kBudgets[8] = {
+    session::TableSettings::kDefaultMaxParserBuffer, 8, 64, 256, 1024, 4096, 16384, 65536};
 
 struct Globals {
     fields::FieldRegistry registry;
@@ -307,6 +313,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const uint32_t ppid = data[3];
 
     session::Context ctx;
+    ctx.settings.maxParserBuffer = kBudgets[(data[0] >> 2) & 7];
     ctx.registry = &g->registry;
     ctx.classifiers = &g->classifiers;
     ctx.hooks = &g->hooks;
@@ -355,5 +362,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         off += len;
     }
     table.flush_all();
+    if (table.stats().parserHeldAtFree != 0) __builtin_trap();
     return 0;
 }

@@ -270,6 +270,8 @@ TEST(QuicInitial, CryptoStreamFillsGapsInAnyOrder) {
     const std::string text = "0123456789abcdefghij";
     {
         CryptoStream cs;
+        EXPECT_TRUE(cs.add(s, 1000, u8(text), 0));  // empty: nothing held, no gap
+        EXPECT_EQ(cs.held(), 0u);
         EXPECT_TRUE(cs.add(s, 15, u8(text) + 15, 5));  // the tail first: a gap before it
         EXPECT_EQ(cs.held(), 20u);
         EXPECT_EQ(cs.contiguous(), 0u);

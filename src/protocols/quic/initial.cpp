@@ -183,6 +183,7 @@ bool CryptoStream::add(Session& s, uint64_t offset, const uint8_t* data, size_t 
     if (offset >= kMaxCrypto) return true;
     const auto at = static_cast<size_t>(offset);
     const size_t n = std::min(len, kMaxCrypto - at), size = buf_.size();
+    if (n == 0) return true;  // an empty frame holds nothing (no gap either)
     bool kept = true;
     if (at >= size) {  // past the end: gap (zeros), then the bytes
         kept = buf_.append(s, kZeros.data(), at - size) && buf_.append(s, data, n);

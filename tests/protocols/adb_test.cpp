@@ -143,5 +143,28 @@ TEST(Adb, MalformedNoJunk) {
     EXPECT_TRUE(strs(k, "adb", "sync.path").empty());
 }
 
+TEST(Adb, ParserBudget) {
+    // Room for every message but the client's AUTH (a message is held whole, header and data): the
+    // client direction ends there; its CNXN and the server's direction are read.
+    const uint32_t budget = static_cast<uint32_t>(kShell[2].bytes.size() - 1);
+    for (size_t i : {0, 1, 3})
+        ASSERT_LE(kShell[i].bytes.size(), budget) << i;
+    BudgetRun small = budget_exchange(5555, kShell, budget);
+    EXPECT_TRUE(has_protocol(small.record, "adb"));
+    EXPECT_EQ(strs(small.record, "adb", "command"), (std::vector<std::string>{"auth", "cnxn", "okay", "wrte"}));
+    EXPECT_EQ(strs(small.record, "adb", "authtype"), (std::vector<std::string>{"token"}));
+    EXPECT_EQ(strs(small.record, "adb", "systemtype"), (std::vector<std::string>{"device", "host"}));
+    EXPECT_EQ(strs(small.record, "adb", "service"), std::vector<std::string>{});
+    EXPECT_EQ(strs(small.record, "adb", "shell.exitcode"), std::vector<std::string>{});
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the AUTH: the record of an exchange without a budget.
+    BudgetRun enough = budget_exchange(5555, kShell, budget + 1);
+    expect_shell(enough.record);
+    EXPECT_EQ(enough.record["adb"], tcp_exchange(5555, kShell)["adb"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace adb_test
 }  // namespace flowdex::session::test

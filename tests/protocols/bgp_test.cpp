@@ -116,5 +116,15 @@ TEST(Bgp, TruncatedAndMalformed) {
     EXPECT_TRUE(types(tcp_exchange(kPort, {{0, std::string(18, '\xff')}})).empty());
 }
 
+TEST(Bgp, ParserBudget) {
+    // BGP holds only the current header, in a fixed array: no parser budget at all changes nothing.
+    const std::vector<Msg> msgs = session();
+    BudgetRun none = budget_exchange(kPort, msgs, 0);
+    EXPECT_EQ(types(none.record), kAll);
+    EXPECT_EQ(none.record["bgp"], tcp_exchange(kPort, msgs)["bgp"]);
+    EXPECT_EQ(none.budgetSessions, 0u);
+    EXPECT_EQ(none.heldAtFree, 0u);
+}
+
 }  // namespace bgp_test
 }  // namespace flowdex::session::test

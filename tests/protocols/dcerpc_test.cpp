@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::protocols::dcerpc {
@@ -99,6 +100,32 @@ TEST_F(DcerpcTest, TruncatedBindNamesNoInterface) {
     ASSERT_NE(saved, nullptr);
     EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp", "dcerpc"}));
     EXPECT_TRUE(saved->at("dcerpc.interface").is_null());
+}
+
+TEST(Dcerpc, ParserBudget) {
+    const std::string bind = pdu(11, bind_body(kSamr, 1)), ack = pdu(12, std::string(20, '\0'));
+    const std::vector<session::test::Msg> msgs{{0, bind}, {1, ack}};
+    // Room for the bind-ack but not the bind: the client direction stops and gives its bytes back,
+    // the server's is read.
+    const uint32_t budget = static_cast<uint32_t>(ack.size());
+    ASSERT_GT(bind.size(), budget);
+    session::test::BudgetRun small = session::test::budget_exchange(135, msgs, budget);
+    EXPECT_TRUE(session::test::has_protocol(small.record, "dcerpc"));
+    EXPECT_FALSE(session::test::has_protocol(small.record, "samr"));
+    const nlohmann::json& d = small.record["dcerpc"];
+    EXPECT_FALSE(d.contains("uuid")) << small.record.dump();
+    EXPECT_FALSE(d.contains("interface"));
+    EXPECT_EQ(d["msgType"], nlohmann::json({"bind-ack"}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the bind: the record of an exchange without a budget.
+    session::test::BudgetRun enough = session::test::budget_exchange(135, msgs, static_cast<uint32_t>(bind.size()));
+    const nlohmann::json plain = session::test::tcp_exchange(135, msgs);
+    ASSERT_EQ(plain["dcerpc"]["interface"], nlohmann::json({"samr"})) << plain.dump();
+    EXPECT_EQ(enough.record["protocol"], plain["protocol"]);
+    EXPECT_EQ(enough.record["dcerpc"], plain["dcerpc"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 }  // namespace dcerpc_test

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocols/dns/dns.h"
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
@@ -326,6 +327,31 @@ TEST(DnsTcp, ShortLengthPrefixStopsParsing) {
     const Saved* s = h.find_saved("10.0.0.1");
     ASSERT_NE(s, nullptr);
     EXPECT_TRUE(s->at("dnsCnt").is_null());
+}
+
+TEST(DnsTcp, ParserBudget) {
+    const Bytes q = framed(query()), r = framed(response());
+    const std::vector<Msg> msgs{{0, str(q, 0, q.size())}, {1, str(r, 0, r.size())}};
+    // Room for the framed query but not the framed response: the query is read, then the parser
+    // stops and gives its bytes back.
+    const uint32_t budget = static_cast<uint32_t>(q.size());
+    ASSERT_GT(r.size(), budget);
+    BudgetRun small = budget_exchange(53, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "dns"));
+    ASSERT_EQ(small.record["dnsCnt"], 1);
+    EXPECT_EQ(small.record["dns"][0]["queryHost"], "www.example.com");
+    EXPECT_FALSE(small.record["dns"][0].contains("answersCnt"));
+    EXPECT_FALSE(small.record["dns"][0].contains("status"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the response: the record of an exchange without a budget.
+    BudgetRun enough = budget_exchange(53, msgs, static_cast<uint32_t>(r.size()));
+    const nlohmann::json plain = tcp_exchange(53, msgs);
+    ASSERT_EQ(plain["dns"][0]["answersCnt"], 4);
+    EXPECT_EQ(enough.record["dns"], plain["dns"]);
+    EXPECT_EQ(enough.record["dnsCnt"], plain["dnsCnt"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 }  // namespace dns_test

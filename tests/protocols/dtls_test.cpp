@@ -97,5 +97,31 @@ TEST(Dtls, BadFragmentsAndTruncation) {
     }
 }
 
+TEST(Dtls, ParserBudget) {
+    const std::string der = make_cert();
+    ASSERT_FALSE(der.empty());
+    const std::vector<Msg> msgs = dtls_flight(der, 2);
+    const size_t hello = hello_body("cookie!!").size(), cert = certificate_msg({der}).substr(4).size();
+    // Room for the ClientHellos, not the Certificate: the server direction stops at its second
+    // piece; the client's fields stay.
+    const uint32_t budget = static_cast<uint32_t>(hello);
+    ASSERT_GT(cert, budget);
+    ASSERT_GE(budget, server_hello_body().size());
+    BudgetRun small = budget_exchange(4433, msgs, budget, true);
+    EXPECT_TRUE(has_protocol(small.record, "dtls")) << small.record.dump();
+    EXPECT_EQ(small.record["tls"]["ja4_r"], nlohmann::json({"dd2i020200_c02f,c030_000a,0015"}));
+    EXPECT_FALSE(small.record.contains("cert")) << small.record.dump();
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the Certificate: the record of an exchange without a budget.
+    BudgetRun enough = budget_exchange(4433, msgs, static_cast<uint32_t>(cert), true);
+    const nlohmann::json plain = udp_exchange(4433, msgs);
+    ASSERT_TRUE(plain.contains("cert"));
+    EXPECT_EQ(enough.record["tls"], plain["tls"]);
+    EXPECT_EQ(enough.record["cert"], plain["cert"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace dtls_test
 }  // namespace flowdex::session::test

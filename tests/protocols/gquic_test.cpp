@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
@@ -68,6 +69,16 @@ TEST(Gquic, MalformedTagTable) {
         run({b});
         run({p.substr(0, i)});
     }
+}
+
+TEST(Gquic, ParserBudget) {
+    // gQUIC reads each datagram on its own and holds nothing: no parser budget at all changes nothing.
+    const std::vector<Msg> msgs{{0, chlo_packet("www.Example.com", "Chrome/99")}};
+    BudgetRun none = budget_exchange(443, msgs, 0, true);
+    EXPECT_EQ(none.record["quic"]["host"], nlohmann::json({"www.example.com"})) << none.record.dump();
+    EXPECT_EQ(none.record["quic"], run({msgs[0].bytes})["quic"]);
+    EXPECT_EQ(none.budgetSessions, 0u);
+    EXPECT_EQ(none.heldAtFree, 0u);
 }
 
 }  // namespace gquic_test

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
@@ -129,8 +130,9 @@ std::string rfc_client_hello() {
     std::vector<uint8_t> scratch(kRfcInitial.size()), plain(kRfcInitial.size());
     Decrypted r = decrypt_initial(u8(kRfcInitial), kRfcInitial.size(), scratch.data(), plain.data());
     EXPECT_TRUE(r.ok);
+    Session s;  // outside any table: no budget
     CryptoStream cs;
-    EXPECT_TRUE(read_frames(plain.data(), r.plainLen, cs));
+    EXPECT_EQ(read_frames(s, plain.data(), r.plainLen, cs), Frames::Ok);
     const uint8_t* body = nullptr;
     size_t n = 0;
     EXPECT_TRUE(client_hello(cs, body, n));
@@ -241,13 +243,17 @@ TEST(QuicInitial, Version2AndMultiPacketReassembly) {
 }
 
 TEST(QuicInitial, CryptoStreamBounds) {
+    Session s;  // outside any table: no budget
     CryptoStream cs;
     const std::string data(100, 'x');
-    cs.add(kMaxCrypto - 10, u8(data), data.size());  // clipped at the bound
-    cs.add(1ull << 40, u8(data), data.size());       // ignored
+    EXPECT_TRUE(cs.add(s, kMaxCrypto - 10, u8(data), data.size()));  // clipped at the bound
+    EXPECT_TRUE(cs.add(s, 1ull << 40, u8(data), data.size()));       // ignored
     EXPECT_EQ(cs.contiguous(), 0u);
-    cs.add(0, u8(data), 50);
+    EXPECT_EQ(cs.held(), kMaxCrypto);
+    EXPECT_EQ(s.parserHeld, kMaxCrypto);
+    EXPECT_TRUE(cs.add(s, 0, u8(data), 50));
     EXPECT_EQ(cs.contiguous(), 50u);
+    EXPECT_EQ(cs.held(), kMaxCrypto);
     const uint8_t* body = nullptr;
     size_t n = 0;
     EXPECT_FALSE(client_hello(cs, body, n));  // 'x' is not a ClientHello
@@ -255,8 +261,57 @@ TEST(QuicInitial, CryptoStreamBounds) {
     std::string frame = crypto_frame(0, "abc");
     frame[6] = 0x7f;
     CryptoStream cs2;
-    EXPECT_FALSE(read_frames(u8(frame), frame.size(), cs2));
+    EXPECT_EQ(read_frames(s, u8(frame), frame.size(), cs2), Frames::Malformed);
     EXPECT_EQ(cs2.contiguous(), 0u);
+}
+
+TEST(QuicInitial, CryptoStreamFillsGapsInAnyOrder) {
+    Session s;
+    const std::string text = "0123456789abcdefghij";
+    {
+        CryptoStream cs;
+        EXPECT_TRUE(cs.add(s, 1000, u8(text), 0));  // empty: nothing held, no gap
+        EXPECT_EQ(cs.held(), 0u);
+        EXPECT_TRUE(cs.add(s, 15, u8(text) + 15, 5));  // the tail first: a gap before it
+        EXPECT_EQ(cs.held(), 20u);
+        EXPECT_EQ(cs.contiguous(), 0u);
+        EXPECT_TRUE(cs.add(s, 0, u8(text), 5));
+        EXPECT_TRUE(cs.add(s, 8, u8(text) + 8, 4));  // inside the gap: the held tail stays
+        EXPECT_EQ(cs.contiguous(), 5u);
+        EXPECT_TRUE(cs.add(s, 3, u8(text) + 3, 9));  // overlapping what is held
+        EXPECT_EQ(cs.contiguous(), 12u);
+        EXPECT_TRUE(cs.add(s, 12, u8(text) + 12, 3));
+        EXPECT_EQ(cs.contiguous(), 20u);
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(cs.data()), 20), text);
+        EXPECT_EQ(s.parserHeld, 20u);
+    }
+    EXPECT_EQ(s.parserHeld, 0u) << "the stream gives its bytes back when destroyed";
+}
+
+TEST(QuicInitial, ParserBudget) {
+    const std::string ch = rfc_client_hello();
+    const std::string dcid = "\x11\x22\x33\x44\x55\x66\x77\x88";
+    // The ClientHello's tail first: the stream then holds the whole ClientHello (the gap before the
+    // tail included). One byte short of it, the parser ends: named quic, no ClientHello fields.
+    const size_t half = ch.size() / 2;
+    const std::vector<Msg> msgs{
+        {0, seal(kVersion1, dcid, 0, crypto_frame(half, ch.substr(half)) + std::string(900, '\0'))},
+        {0, seal(kVersion1, dcid, 1, crypto_frame(0, ch.substr(0, half)) + std::string(900, '\0'))}};
+    BudgetRun small = budget_exchange(443, msgs, static_cast<uint32_t>(ch.size() - 1), true);
+    EXPECT_TRUE(named_quic(small.record)) << small.record.dump();
+    EXPECT_FALSE(small.record.contains("tls")) << small.record.dump();
+    EXPECT_FALSE(small.record["http"].contains("host")) << small.record.dump();
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the ClientHello: the record of an exchange without a budget.
+    BudgetRun enough = budget_exchange(443, msgs, static_cast<uint32_t>(ch.size()), true);
+    const nlohmann::json plain = udp_exchange(443, msgs);
+    ASSERT_EQ(plain["http"]["host"], nlohmann::json({"example.com"})) << plain.dump();
+    EXPECT_EQ(enough.record["tls"], plain["tls"]);
+    EXPECT_EQ(enough.record["http"], plain["http"]);
+    EXPECT_EQ(enough.record["protocol"], plain["protocol"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 }  // namespace quic_initial_test

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,18 @@ std::string m3ua_data(uint8_t si, const std::string& user) {
 
 /// An SCTP association 10.0.0.1:2905 → 10.0.0.2:2905 with one DATA chunk per message (flags:
 /// one per message, 0x03 — a whole user message — when missing).
-nlohmann::json run(const std::vector<std::string>& msgs, uint32_t ppid = 3, const std::vector<uint8_t>& flags = {}) {
+/// With `budget`, the parsers of the session are limited to that many bytes (maxParserBuffer).
+struct SctpRun {
+    nlohmann::json record;
+    uint64_t budgetSessions = 0;  ///< TableStats::parserBudgetSessions
+    uint64_t heldAtFree = 0;      ///< TableStats::parserHeldAtFree
+};
+SctpRun run_sctp(const std::vector<std::string>& msgs, uint32_t ppid, const std::vector<uint8_t>& flags,
+                 std::optional<uint32_t> budget) {
     Harness h;
     protocols::Registries regs{h.registry, h.classifiers, h.hooks};
     protocols::register_builtin_protocols(regs);
+    if (budget) h.ctx.settings.maxParserBuffer = *budget;
     h.start();
     uint64_t t = T0;
     uint32_t tsn = 1;
@@ -70,9 +79,16 @@ nlohmann::json run(const std::vector<std::string>& msgs, uint32_t ppid = 3, cons
         h.feed(eth(0x0800, ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 132, payload)), t += 1000);
     }
     h.table->flush_all();
+    SctpRun r;
     const Saved* s = h.find_saved("10.0.0.1");
     EXPECT_NE(s, nullptr);
-    return s ? s->json : nlohmann::json();
+    if (s) r.record = s->json;
+    r.budgetSessions = h.table->stats().parserBudgetSessions;
+    r.heldAtFree = h.table->stats().parserHeldAtFree;
+    return r;
+}
+nlohmann::json run(const std::vector<std::string>& msgs, uint32_t ppid = 3, const std::vector<uint8_t>& flags = {}) {
+    return run_sctp(msgs, ppid, flags, std::nullopt).record;
 }
 
 bool has(const nlohmann::json& list, const std::string& v) {
@@ -138,6 +154,33 @@ TEST(Sigtran, TruncatedAndCorrupt) {
         run({bad});
     }
     EXPECT_FALSE(run({"\x02\x00\x01\x01\x00\x00\x00\x08"s}).contains("m3ua")) << "wrong version";
+}
+
+TEST(Sigtran, ParserBudget) {
+    constexpr uint8_t kBegin = 0x02, kMiddle = 0x00, kEnd = 0x01, kWhole = 0x03;
+    const std::string isup = m3ua_data(5, "\x01\x00"s);
+    const std::string first = m3ua_data(3, sccp_udt(tcap_begin("\x10\x11\x11\x11\x11\xf1"s)));
+    const std::string second = m3ua_data(3, sccp_udt(tcap_begin("\x10\x22\x22\x22\x22\xf2"s)));
+    const std::vector<std::string> msgs{isup, first.substr(0, 20), first.substr(20, 30), first.substr(50), second};
+    const std::vector<uint8_t> flags{kWhole, kBegin, kMiddle, kEnd, kWhole};
+    // Room for the first two fragments, not the whole message: the direction stops at the third;
+    // the whole message before it was read, the one after it is not.
+    const uint32_t budget = 50;
+    ASSERT_GT(first.size(), budget);
+    SctpRun small = run_sctp(msgs, 3, flags, budget);
+    EXPECT_TRUE(has(small.record["protocol"], "m3ua")) << small.record.dump();
+    EXPECT_TRUE(has(small.record["protocol"], "isup")) << small.record.dump();
+    EXPECT_EQ(small.record["m3ua"]["si"], nlohmann::json({5}));
+    EXPECT_FALSE(small.record.contains("camel") && small.record["camel"].contains("calling")) << small.record.dump();
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the reassembled message: the record of a run without a budget.
+    SctpRun enough = run_sctp(msgs, 3, flags, static_cast<uint32_t>(first.size()));
+    const nlohmann::json plain = run(msgs, 3, flags);
+    ASSERT_EQ(plain["camel"]["calling"], nlohmann::json({"111111111", "222222222"}));
+    EXPECT_EQ(enough.record, plain);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 }  // namespace sigtran_test

@@ -157,5 +157,46 @@ TEST(Smb, TruncatedAndLyingMessages) {
     EXPECT_FALSE(j.contains("smb") && (j["smb"].contains("dialect") || j["smb"].contains("filename"))) << j.dump();
 }
 
+TEST(Smb, ParserBudget) {
+    const std::vector<Msg> msgs = smb1_session();
+    // Held at once: the client's dialect names with their NULs (kept until the session ends) and
+    // one message without its NetBIOS header.
+    constexpr size_t kDialects = sizeof "PC NETWORK PROGRAM 1.0" + sizeof "NT LM 0.12";
+    const size_t negotiate = msgs[0].bytes.size() - 4, setup13 = msgs[2].bytes.size() - 4,
+                 setup12 = msgs[3].bytes.size() - 4;
+    // Room for the negotiate and the first session setup, not the extended-security one: the
+    // client direction stops there; what it read before and the server's direction stay.
+    const uint32_t budget = static_cast<uint32_t>(std::max(negotiate, setup13) + kDialects);
+    ASSERT_GT(setup12 + kDialects, budget);
+    BudgetRun small = budget_exchange(445, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "smb"));
+    const nlohmann::json& s = small.record["smb"];
+    EXPECT_EQ(s["dialect"], "NT LM 0.12") << s.dump();
+    EXPECT_EQ(s["user"], nlohmann::json({"alice"}));
+    EXPECT_EQ(s["domain"], nlohmann::json({"CORP"}));
+    EXPECT_EQ(s["os"], nlohmann::json({"Unix"}));
+    EXPECT_FALSE(s.contains("host"));
+    EXPECT_FALSE(s.contains("share"));
+    EXPECT_FALSE(s.contains("filename"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // One byte short for the dialect names beside the negotiate: no dialect, nothing after it.
+    BudgetRun noDialects = budget_exchange(445, msgs, static_cast<uint32_t>(negotiate + kDialects - 1));
+    EXPECT_TRUE(has_protocol(noDialects.record, "smb"));
+    EXPECT_FALSE(noDialects.record["smb"].contains("dialect")) << noDialects.record.dump();
+    EXPECT_FALSE(noDialects.record["smb"].contains("user"));
+    EXPECT_EQ(noDialects.budgetSessions, 1u);
+    EXPECT_EQ(noDialects.heldAtFree, 0u);
+    // Room for every message: the record of an exchange without a budget.
+    size_t largest = 0;
+    for (const Msg& m : msgs)
+        largest = std::max(largest, m.bytes.size());
+    BudgetRun enough = budget_exchange(445, msgs, static_cast<uint32_t>(largest + kDialects));
+    expect_smb1(enough.record);
+    EXPECT_EQ(enough.record["smb"], tcp_exchange(445, msgs)["smb"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace smb_test
 }  // namespace flowdex::session::test

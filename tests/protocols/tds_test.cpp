@@ -136,5 +136,25 @@ TEST(Tds, TruncatedAndMalformedGiveNoUser) {
     }
 }
 
+TEST(Tds, ParserBudget) {
+    const std::string body = login7("WS-01", "TestUser");
+    const std::vector<Msg> msgs = tds7(packet(0x10, 1, body));
+    // The LOGIN7 body is kept up to the end of the user name, its last bytes: one byte short of
+    // it, the parser ends without a user.
+    ASSERT_EQ(body.size(), 36u + 58 + 2 * (5 + 8));
+    BudgetRun small = budget_exchange(1433, msgs, static_cast<uint32_t>(body.size() - 1));
+    EXPECT_TRUE(has_protocol(small.record, "tds"));
+    EXPECT_FALSE(small.record.contains("user")) << small.record.dump();
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(1433, msgs, static_cast<uint32_t>(body.size()));
+    const nlohmann::json plain = tcp_exchange(1433, msgs);
+    ASSERT_EQ(plain["user"], nlohmann::json::array({"testuser"}));
+    EXPECT_EQ(enough.record["user"], plain["user"]);
+    EXPECT_EQ(enough.record["protocol"], plain["protocol"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace tds_test
 }  // namespace flowdex::session::test

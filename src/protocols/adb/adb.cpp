@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::adb {
@@ -39,7 +40,7 @@ struct Stream {
 enum class Mode : uint8_t { Transport, SmartSocket, Done };
 
 struct Direction {
-    std::string buf;  ///< header, then the kept data
+    session::ParserBuffer buf;  ///< header, then the kept data
     uint32_t dataLen = 0;
     size_t skip = 0;  ///< data bytes past kMaxData still to skip
 };
@@ -56,6 +57,11 @@ struct State {
 
     void add(int pos, std::string_view v, Session& s) const {
         if (pos >= 0 && !v.empty()) s.fields.add_string(*reg, pos, v);
+    }
+    /// Ends direction `which` and gives its bytes back to the session.
+    void stop(int which) {
+        done[which] = true;
+        d[which].buf.clear();
     }
 };
 
@@ -261,7 +267,7 @@ void transport(Parser& ps, Session& s, int which, const uint8_t* data, size_t le
             d.skip -= k;
             i += k;
             if (d.skip == 0) {
-                const auto* p = reinterpret_cast<const uint8_t*>(d.buf.data());
+                const uint8_t* p = d.buf.bytes();
                 message(st, s, which, p, p + kHeader, d.buf.size() - kHeader, ps.skips);
                 d.buf.clear();
             }
@@ -270,15 +276,12 @@ void transport(Parser& ps, Session& s, int which, const uint8_t* data, size_t le
         size_t want = kHeader;
         if (d.buf.size() >= kHeader) want = kHeader + std::min<size_t>(d.dataLen, kMaxData);
         size_t take = std::min(want - d.buf.size(), len - i);
-        d.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!d.buf.append(s, data + i, take)) return st.stop(which);
         i += take;
         if (d.buf.size() < want) continue;
-        const auto* p = reinterpret_cast<const uint8_t*>(d.buf.data());
+        const uint8_t* p = d.buf.bytes();
         if (want == kHeader) {
-            if ((le32(p) ^ le32(p + 20)) != 0xffffffffu) {
-                st.done[which] = true;
-                return;
-            }
+            if ((le32(p) ^ le32(p + 20)) != 0xffffffffu) return st.stop(which);
             d.dataLen = le32(p + 12);
             if (d.dataLen > 0) continue;
         }
@@ -301,26 +304,20 @@ void smart_socket(State& st, Session& s, int which, const uint8_t* data, size_t 
         size_t want = 4;
         if (d.buf.size() >= 4) want = 4 + d.dataLen;
         size_t take = std::min(want - d.buf.size(), len - i);
-        d.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!d.buf.append(s, data + i, take)) return st.stop(0);
         i += take;
         if (d.buf.size() < want) continue;
         if (want == 4) {
             unsigned v = 0;
-            for (char c : d.buf) {
-                if (!std::isxdigit(static_cast<unsigned char>(c))) {
-                    st.done[0] = true;
-                    return;
-                }
+            for (char c : d.buf.view()) {
+                if (!std::isxdigit(static_cast<unsigned char>(c))) return st.stop(0);
                 v = v * 16 + unsigned(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10);
             }
-            if (v == 0 || v > kMaxRequest) {
-                st.done[0] = true;
-                return;
-            }
+            if (v == 0 || v > kMaxRequest) return st.stop(0);
             d.dataLen = v;
             continue;
         }
-        service(st, s, trim_nul(std::string_view(d.buf).substr(4)));
+        service(st, s, trim_nul(d.buf.view().substr(4)));
         d.buf.clear();
     }
 }

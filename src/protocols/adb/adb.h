@@ -22,6 +22,8 @@
 ///
 /// Bounds: at most kMaxData bytes of one message's data are kept (the rest is skipped), at most
 /// kMaxStreams streams are tracked for sync/shell decoding; a bad magic or length ends that direction.
+/// The kept header and data count against the session's parser budget (`maxParserBuffer`): when
+/// refused, that direction ends too and gives its bytes back (fields already filled stay).
 /// Sync and shell packets are decoded within one WRTE; a packet's data running into the next WRTE is
 /// skipped, a header split across WRTEs is not decoded.
 #include <cstddef>

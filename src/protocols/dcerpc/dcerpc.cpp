@@ -7,6 +7,7 @@
 
 #include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::dcerpc {
@@ -115,17 +116,25 @@ void parse_pdu(Session& s, const uint8_t* d, uint32_t len) {
     if (type == kRequest && len >= kHeader + 8) s.fields.add_int(registry(s), g.opnum, u16(d + kHeader + 6, le));
 }
 
-/// Unread bytes of each direction (at most one fragment).
+/// Unread bytes of each direction (at most one fragment); a direction refused by the parser budget
+/// is dead.
 struct State {
-    std::vector<uint8_t> buf[2];
+    session::ParserBuffer buf[2];
+    bool dead[2] = {false, false};
 };
 
 int parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
-    std::vector<uint8_t>& buf = static_cast<State*>(ctx)->buf[which];
-    buf.insert(buf.end(), data, data + len);
+    State& st = *static_cast<State*>(ctx);
+    session::ParserBuffer& buf = st.buf[which];
+    if (st.dead[which]) return 0;
+    if (!buf.append(s, data, len)) {
+        buf.clear();
+        st.dead[which] = true;
+        return st.dead[1 - which] ? -1 : 0;
+    }
     size_t off = 0;
     while (buf.size() - off >= kHeader) {
-        const uint8_t* d = buf.data() + off;
+        const uint8_t* d = buf.bytes() + off;
         const uint32_t frag = u16(d + 8, (d[4] & 0x10) != 0);
         if (frag < kHeader || frag > kMaxFrag) {  // not (or no longer) DCE/RPC: drop this direction's bytes
             off = buf.size();
@@ -135,7 +144,7 @@ int parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
         parse_pdu(s, d, frag);
         off += frag;
     }
-    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(off));
+    buf.consume(off);
     return 0;
 }
 

@@ -3,6 +3,10 @@
 /// and parses every PDU of both directions for the `dcerpc.*` fields (message type, interface
 /// UUID/version/name of bind and alter-context requests, request opnum). A bound interface that
 /// is known (the UUID table mirrors Arkime's) is also added as a protocol name: `samr`, `lsarpc`…
+///
+/// Each direction holds at most one fragment (8192 bytes) plus the segment being read; those bytes
+/// count against the session's parser budget (`maxParserBuffer`). When refused, that direction stops
+/// and gives them back; the other direction and the fields already read stay.
 #include <cstdint>
 #include <string_view>
 

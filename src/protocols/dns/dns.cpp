@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols {
@@ -68,14 +69,13 @@ void udp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int) {
 
 /// The unread bytes of each direction (at most one message plus the chunk being read).
 struct TcpState {
-    std::vector<uint8_t> buf[2];
+    session::ParserBuffer buf[2];
 };
 constexpr size_t kMaxTcpBuffer = 65535 + 2 + 65535;
 
 int tcp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
-    std::vector<uint8_t>& buf = static_cast<TcpState*>(ctx)->buf[which];
-    if (buf.size() + len > kMaxTcpBuffer) return -1;
-    buf.insert(buf.end(), data, data + len);
+    session::ParserBuffer& buf = static_cast<TcpState*>(ctx)->buf[which];
+    if (buf.size() + len > kMaxTcpBuffer || !buf.append(s, data, len)) return -1;
     size_t off = 0;
     int rc = 0;
     while (buf.size() - off >= 2) {
@@ -85,10 +85,10 @@ int tcp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
             break;
         }
         if (buf.size() - off < msgLen + 2) break;
-        handle_message(s, buf.data() + off + 2, msgLen, dns::Flavor::Dns);
+        handle_message(s, buf.bytes() + off + 2, msgLen, dns::Flavor::Dns);
         off += msgLen + 2;
     }
-    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(off));
+    buf.consume(off);
     return rc;
 }
 

@@ -7,7 +7,9 @@
 ///   port is 53 (the "dns" parser reads those). The protocol is named by the first message that
 ///   parses (at least 17 bytes, opcode 0-5).
 /// - TCP server port 53 → "dns": messages are length-prefixed and may be split anywhere; a prefix
-///   below 17 ends parsing for the session.
+///   below 17 ends parsing for the session. The unread bytes of each direction (at most
+///   65535 + 2 + 65535) count against the session's parser budget (`maxParserBuffer`); when
+///   refused, the parser stops for the session and gives them back (messages read stay).
 /// - UDP port 137 → "nbns" when a first payload holds an encoded NetBIOS name; then every
 ///   datagram of 50 bytes or more fills nbns.name / queryHost / queryType / host / ip.
 ///

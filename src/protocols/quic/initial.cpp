@@ -178,28 +178,45 @@ Decrypted decrypt_initial(const uint8_t* pkt, size_t len, uint8_t* scratch, uint
     return r;
 }
 
-void CryptoStream::add(uint64_t offset, const uint8_t* data, size_t len) {
-    if (offset >= kMaxCrypto) return;
+bool CryptoStream::add(Session& s, uint64_t offset, const uint8_t* data, size_t len) {
+    static constexpr std::array<uint8_t, kMaxCrypto> kZeros{};
+    if (offset >= kMaxCrypto) return true;
     const auto at = static_cast<size_t>(offset);
-    const size_t n = std::min(len, kMaxCrypto - at);
-    std::memcpy(buf_.data() + at, data, n);
+    const size_t n = std::min(len, kMaxCrypto - at), size = buf_.size();
+    if (n == 0) return true;  // an empty frame holds nothing (no gap either)
+    bool kept = true;
+    if (at >= size) {  // past the end: gap (zeros), then the bytes
+        kept = buf_.append(s, kZeros.data(), at - size) && buf_.append(s, data, n);
+    } else {  // over held bytes: keep the front, then the bytes, then the held tail after them
+        thread_local std::array<uint8_t, kMaxCrypto> tail;
+        const size_t tailAt = std::min(at + n, size), tailLen = size - tailAt;
+        std::memcpy(tail.data(), buf_.bytes() + tailAt, tailLen);
+        buf_.truncate(at);
+        kept = buf_.append(s, data, n) && buf_.append(s, tail.data(), tailLen);
+    }
+    if (!kept) {
+        buf_.clear();
+        have_.reset();
+        return false;
+    }
     for (size_t i = at; i < at + n; ++i)
         have_.set(i);
+    return true;
 }
 
 size_t CryptoStream::contiguous() const {
     size_t n = 0;
-    while (n < kMaxCrypto && have_.test(n))
+    while (n < buf_.size() && have_.test(n))
         ++n;
     return n;
 }
 
-bool read_frames(const uint8_t* p, size_t n, CryptoStream& stream) {
+Frames read_frames(Session& s, const uint8_t* p, size_t n, CryptoStream& stream) {
     enum Frame : uint64_t { Padding = 0x00, Ping = 0x01, Ack = 0x02, AckEcn = 0x03, Crypto = 0x06, Close = 0x1c };
     size_t off = 0;
     while (off < n) {
         uint64_t type = 0, a = 0, b = 0;
-        if (!varint(p, n, off, type)) return false;
+        if (!varint(p, n, off, type)) return Frames::Malformed;
         switch (type) {
             case Padding:
             case Ping:
@@ -209,27 +226,27 @@ bool read_frames(const uint8_t* p, size_t n, CryptoStream& stream) {
                 uint64_t count = 0;
                 if (!varint(p, n, off, a) || !varint(p, n, off, a) || !varint(p, n, off, count) ||
                     !varint(p, n, off, a))
-                    return false;
-                if (count > n) return false;
+                    return Frames::Malformed;
+                if (count > n) return Frames::Malformed;
                 for (uint64_t i = 0; i < count; ++i)
-                    if (!varint(p, n, off, a) || !varint(p, n, off, b)) return false;
+                    if (!varint(p, n, off, a) || !varint(p, n, off, b)) return Frames::Malformed;
                 if (type == AckEcn)
                     for (int i = 0; i < 3; ++i)
-                        if (!varint(p, n, off, a)) return false;
+                        if (!varint(p, n, off, a)) return Frames::Malformed;
                 break;
             }
             case Crypto:
-                if (!varint(p, n, off, a) || !varint(p, n, off, b) || b > n - off) return false;
-                stream.add(a, p + off, static_cast<size_t>(b));
+                if (!varint(p, n, off, a) || !varint(p, n, off, b) || b > n - off) return Frames::Malformed;
+                if (!stream.add(s, a, p + off, static_cast<size_t>(b))) return Frames::Refused;
                 off += static_cast<size_t>(b);
                 break;
             case Close:
-                return true;
+                return Frames::Ok;
             default:
-                return false;
+                return Frames::Malformed;
         }
     }
-    return true;
+    return Frames::Ok;
 }
 
 bool client_hello(const CryptoStream& stream, const uint8_t*& body, size_t& len) {
@@ -280,7 +297,7 @@ int initial_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int whi
         if (r.ok) {
             if (!st.named && s.table) s.table->add_protocol(s, "quic");
             st.named = true;
-            read_frames(buffers->plain.data(), r.plainLen, st.stream);
+            if (read_frames(s, buffers->plain.data(), r.plainLen, st.stream) == Frames::Refused) return -1;
         }
         off += r.packetLen;
     }

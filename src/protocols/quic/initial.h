@@ -10,13 +10,16 @@
 /// session is named `quic` on the first packet that decrypts (none is named when none does, as
 /// Arkime). Once the ClientHello is complete it is handed to tls::client_hello_fields with JA4
 /// transport 'q', which fills `tls.ja3*`, `tls.ja4*` and `http.host` (SNI) like Arkime.
-/// Crypto runs only for those sessions and datagrams; buffers live in the parser state.
+/// Crypto runs only for those sessions and datagrams; buffers live in the parser state. The CRYPTO
+/// bytes held (up to the highest offset received, gaps included) count against the session's parser
+/// budget (`maxParserBuffer`): when refused, the parser ends and gives them back (the name stays).
 #include <array>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
 
 #include "protocols/protocols.h"
+#include "session/parser_buffer.h"
 
 namespace flowdex::protocols::quic {
 
@@ -53,23 +56,33 @@ struct Decrypted {
 /// supported version are decrypted.
 Decrypted decrypt_initial(const uint8_t* pkt, size_t len, uint8_t* scratch, uint8_t* out);
 
-/// CRYPTO stream reassembly over the first kMaxCrypto bytes, in any order.
+/// CRYPTO stream reassembly over the first kMaxCrypto bytes, in any order. The bytes are held in a
+/// session::ParserBuffer that grows to the end of the highest byte received (gaps zero-filled).
 class CryptoStream {
   public:
-    /// Copies the part of [offset, offset+len) that lies below kMaxCrypto.
-    void add(uint64_t offset, const uint8_t* data, size_t len);
+    /// Copies the part of [offset, offset+len) that lies below kMaxCrypto. False when the parser
+    /// budget of `s` refuses the bytes: the stream is then emptied (its bytes go back).
+    [[nodiscard]] bool add(session::Session& s, uint64_t offset, const uint8_t* data, size_t len);
     /// Bytes available from offset 0 without a gap.
     size_t contiguous() const;
-    const uint8_t* data() const { return buf_.data(); }
+    const uint8_t* data() const { return buf_.bytes(); }
+    /// Bytes held (up to the end of the highest byte received).
+    size_t held() const { return buf_.size(); }
 
   private:
-    std::array<uint8_t, kMaxCrypto> buf_{};
+    session::ParserBuffer buf_;
     std::bitset<kMaxCrypto> have_;
 };
 
-/// Walks the frames of a decrypted Initial payload and adds CRYPTO frames to `stream`. Returns
-/// false on a malformed or unexpected frame (frames before it are kept).
-bool read_frames(const uint8_t* p, size_t n, CryptoStream& stream);
+/// Outcome of read_frames.
+enum class Frames : uint8_t {
+    Ok,         ///< every frame read
+    Malformed,  ///< a malformed or unexpected frame (frames before it are kept)
+    Refused     ///< the parser budget refused CRYPTO bytes: the stream was emptied
+};
+
+/// Walks the frames of a decrypted Initial payload and adds CRYPTO frames to `stream`.
+Frames read_frames(session::Session& s, const uint8_t* p, size_t n, CryptoStream& stream);
 
 /// When the stream holds a complete ClientHello: its body (after the 4-byte handshake header).
 bool client_hello(const CryptoStream& stream, const uint8_t*& body, size_t& len);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::sigtran {
@@ -225,8 +226,14 @@ size_t declared_length(const uint8_t* p, size_t n) {
 
 /// A user message that came in SCTP fragments, per direction.
 struct Reassembly {
-    std::string buf;
+    session::ParserBuffer buf;
     size_t want = 0;
+    bool dead = false;  ///< refused by the parser budget: the direction is no longer read
+    /// Stops the direction and gives its bytes back to the session.
+    void stop() {
+        dead = true;
+        buf.clear();
+    }
 };
 struct State {
     bool m2ua = false;
@@ -237,14 +244,18 @@ int sigtran_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int 
     auto& st = *static_cast<State*>(ctx);
     if (which < 0 || which > 1) return 0;
     Reassembly& r = st.r[which];
+    if (r.dead) return 0;
     const size_t declared = declared_length(data, len);
     if (!r.buf.empty()) {
         const bool whole = declared >= kCommonHeader && declared == len &&
                            data[1] == 0;  // a message of its own: the held one lost its end
         if (!whole && r.buf.size() + len <= r.want) {
-            r.buf.append(reinterpret_cast<const char*>(data), len);
+            if (!r.buf.append(s, data, len)) {
+                r.stop();
+                return st.r[1 - which].dead ? -1 : 0;
+            }
             if (r.buf.size() == r.want) {
-                parse_message(s, reinterpret_cast<const uint8_t*>(r.buf.data()), r.buf.size(), st.m2ua);
+                parse_message(s, r.buf.bytes(), r.buf.size(), st.m2ua);
                 r.buf.clear();
             }
             return 0;
@@ -252,7 +263,10 @@ int sigtran_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int 
         r.buf.clear();
     }
     if (declared > len && declared <= kMaxReassembly) {
-        r.buf.assign(reinterpret_cast<const char*>(data), len);
+        if (!r.buf.append(s, data, len)) {
+            r.stop();
+            return st.r[1 - which].dead ? -1 : 0;
+        }
         r.want = declared;
         return 0;
     }

@@ -20,7 +20,9 @@
 /// whole message is then parsed. A chunk that does not fit what is missing, or that is a whole
 /// message itself (version 1, reserved 0, declared length equal to its size), drops the held piece
 /// (its end was lost). Bounds: at most kMaxReassembly bytes are held per direction; a message
-/// declaring more is read from its first chunk alone.
+/// declaring more is read from its first chunk alone. The held bytes count against the session's
+/// parser budget (`maxParserBuffer`): when refused, that direction stops and gives them back (fields
+/// of the messages read before stay).
 #include <cstddef>
 #include <cstdint>
 

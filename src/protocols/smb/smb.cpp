@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::smb {
@@ -51,12 +52,28 @@ struct State {
     struct Direction {
         uint8_t head[kNetbiosHeader];
         size_t headLen = 0;
-        size_t left = 0;  ///< bytes of the current message still to come
-        std::string msg;  ///< its first kMaxKept bytes
+        size_t left = 0;            ///< bytes of the current message still to come
+        session::ParserBuffer msg;  ///< its first kMaxKept bytes
+        bool dead = false;          ///< refused by the parser budget: no longer read
+        /// Stops the direction and gives its bytes back to the session.
+        void stop() {
+            dead = true;
+            msg.clear();
+        }
     } d[2];
-    int client = -1;  ///< the direction that sent the first request
-    std::vector<std::string> dialects;
+    int client = -1;                 ///< the direction that sent the first request
+    session::ParserBuffer dialects;  ///< the client's dialect names, each NUL-ended
+    size_t dialectCount = 0;
+    bool refused = false;  ///< the message being read was refused bytes: its direction stops
 };
+
+/// Name `i` of the NUL-ended names in `names`.
+std::string_view nth_name(std::string_view names, size_t i) {
+    size_t at = 0;
+    for (; i > 0; --i)
+        at = names.find('\0', at) + 1;
+    return names.substr(at, names.find('\0', at) - at);
+}
 
 /// A string at `at` of an SMB1 message `m` (NUL-ended; UTF-16LE aligned to 2 from the header
 /// start when `unicode`); `at` moves past it.
@@ -128,13 +145,21 @@ uint8_t smb1_command(State& st, Session& s, std::string_view m, uint8_t cmd, siz
     if (c == Cmd1::Negotiate) {
         if (!reply) {
             st.dialects.clear();
-            for (size_t at = bytes; at < m.size() && st.dialects.size() < kMaxDialects;) {
+            st.dialectCount = 0;
+            for (size_t at = bytes; at < m.size() && st.dialectCount < kMaxDialects;) {
                 if (u[at] != 0x02) break;
                 ++at;
-                st.dialects.push_back(str1(m, at, false));
+                const std::string name = str1(m, at, false);
+                if (!st.dialects.append(s, name.c_str(), name.size() + 1)) {  // the NUL too
+                    st.dialects.clear();
+                    st.dialectCount = 0;
+                    st.refused = true;
+                    break;
+                }
+                ++st.dialectCount;
             }
-        } else if (wct >= 1 && w(0) < st.dialects.size() && f.dialect >= 0) {
-            s.fields.add_string_as_is(*st.reg, f.dialect, st.dialects[w(0)]);
+        } else if (wct >= 1 && w(0) < st.dialectCount && f.dialect >= 0) {
+            s.fields.add_string_as_is(*st.reg, f.dialect, nth_name(st.dialects.view(), w(0)));
         }
     } else if (c == Cmd1::SessionSetup && !reply) {
         size_t at = bytes;
@@ -222,7 +247,7 @@ int smb_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
     auto& st = *static_cast<State*>(ctx);
     if (which < 0 || which > 1) return 0;
     State::Direction& d = st.d[which];
-    while (len > 0) {
+    while (len > 0 && !d.dead) {
         if (d.left == 0) {
             d.head[d.headLen++] = *data++;
             --len;
@@ -236,14 +261,23 @@ int smb_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
             }
         }
         const size_t take = std::min<size_t>(d.left, len);
-        if (d.msg.size() < kMaxKept)
-            d.msg.append(reinterpret_cast<const char*>(data), std::min(take, kMaxKept - d.msg.size()));
+        if (d.msg.size() < kMaxKept && !d.msg.append(s, data, std::min(take, kMaxKept - d.msg.size()))) {
+            d.stop();
+            break;
+        }
         d.left -= take;
         data += take;
         len -= static_cast<uint32_t>(take);
-        if (d.left == 0) message(st, s, which, d.msg);
+        if (d.left == 0) {
+            message(st, s, which, d.msg.view());
+            d.msg.clear();
+            if (st.refused) {
+                st.refused = false;
+                d.stop();
+            }
+        }
     }
-    return 0;
+    return st.d[0].dead && st.d[1].dead ? -1 : 0;
 }
 
 void smb_free(void* ctx, Session&) {

@@ -19,7 +19,9 @@
 ///
 /// Bounds: per direction the first kMaxKept bytes of each NetBIOS message are kept (the rest is
 /// skipped), the client's dialect list holds at most kMaxDialects names, and every offset and
-/// length is checked against what was kept.
+/// length is checked against what was kept. The kept bytes and the dialect names count against the
+/// session's parser budget (`maxParserBuffer`): when refused, the direction reading that message
+/// stops and gives its bytes back (fields already filled stay; the other direction goes on).
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -8,6 +8,7 @@
 #include "core/byte_reader.h"
 #include "core/text.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::tds {
@@ -33,16 +34,16 @@ struct State {
     size_t headerHave = 0;
     size_t bodyLeft = 0;
     size_t packets = 0;
-    uint8_t loginType = 0;  // 0 until a login packet starts
-    std::string login;      // first kMaxLogin bytes of the login message
+    uint8_t loginType = 0;        // 0 until a login packet starts
+    session::ParserBuffer login;  // first kMaxLogin bytes of the login message
 };
 
-uint16_t le16(const std::string& b, size_t at) {
-    return load_le16(reinterpret_cast<const uint8_t*>(b.data()) + at);
+uint16_t le16(const session::ParserBuffer& b, size_t at) {
+    return load_le16(b.bytes() + at);
 }
 
-uint32_t le32(const std::string& b, size_t at) {
-    return load_le32(reinterpret_cast<const uint8_t*>(b.data()) + at);
+uint32_t le32(const session::ParserBuffer& b, size_t at) {
+    return load_le32(b.bytes() + at);
 }
 
 enum class Found : uint8_t { NeedMore, Done };
@@ -53,21 +54,21 @@ void add(const State& st, Session& s, std::string_view v) {
 }
 
 Found login7(const State& st, Session& s) {
-    const std::string& b = st.login;
+    const session::ParserBuffer& b = st.login;
     if (b.size() < kLogin7UserOffset + 4) return Found::NeedMore;
     const size_t at = le16(b, kLogin7UserOffset), bytes = size_t(le16(b, kLogin7UserOffset + 2)) * 2;
     if (bytes == 0 || at < kLogin7UserOffset + 4 || at + bytes > le32(b, 0) || at + bytes > kMaxLogin)
         return Found::Done;
     if (b.size() < at + bytes) return Found::NeedMore;
-    add(st, s, core::utf16le_to_utf8(reinterpret_cast<const uint8_t*>(b.data() + at), bytes));
+    add(st, s, core::utf16le_to_utf8(b.bytes() + at, bytes));
     return Found::Done;
 }
 
 Found tds5(const State& st, Session& s) {
-    const std::string& b = st.login;
+    const session::ParserBuffer& b = st.login;
     if (b.size() <= kTds5UserLength) return Found::NeedMore;
-    const size_t n = uint8_t(b[kTds5UserLength]);
-    if (n <= kTds5NameField) add(st, s, std::string_view(b).substr(kTds5User, n));
+    const size_t n = b[kTds5UserLength];
+    if (n <= kTds5NameField) add(st, s, b.view().substr(kTds5User, n));
     return Found::Done;
 }
 
@@ -82,7 +83,6 @@ bool start_packet(State& st) {
     }
     if (type != static_cast<uint8_t>(Type::Login7) && type != static_cast<uint8_t>(Type::Tds5Login)) return false;
     if (st.loginType != 0 && st.loginType != type) return false;
-    if (st.loginType == 0) st.login.reserve(kMaxLogin);
     st.loginType = type;
     st.bodyLeft = len - kHeader;
     return true;
@@ -102,8 +102,9 @@ int tds_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
             if (!start_packet(st)) return -1;
         } else {
             const size_t k = std::min(st.bodyLeft, len - i);
-            if (st.loginType != 0 && st.login.size() < kMaxLogin)
-                st.login.append(reinterpret_cast<const char*>(data + i), std::min(k, kMaxLogin - st.login.size()));
+            if (st.loginType != 0 && st.login.size() < kMaxLogin &&
+                !st.login.append(s, data + i, std::min(k, kMaxLogin - st.login.size())))
+                return -1;  // refused by the parser budget: the state and its bytes go
             st.bodyLeft -= k;
             i += k;
         }

@@ -17,7 +17,8 @@
 ///   TLS records of an encrypted login, …), a header length below 8, or a login message of another
 ///   type than the one started ends the parser, as does the end of the login message.
 /// Bounds: the first kMaxLogin bytes of the login message are kept; at most kMaxPackets packets are
-/// read.
+/// read. The kept bytes count against the session's parser budget (`maxParserBuffer`): when refused,
+/// the parser ends without a user name and gives them back.
 #include <cstddef>
 
 #include "protocols/protocols.h"

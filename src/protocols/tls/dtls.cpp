@@ -5,6 +5,7 @@
 
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols {
@@ -27,13 +28,21 @@ uint32_t be24(const uint8_t* p) {
     return static_cast<uint32_t>(p[0]) << 16 | static_cast<uint32_t>(p[1]) << 8 | p[2];
 }
 
-/// One direction: the handshake message being put together from its fragments (in order).
+/// One direction: the handshake message being put together from its fragments (in order). Its
+/// bytes count against the session's parser budget; when refused, the direction stops.
 struct Direction {
     int seq = -1;  ///< message_seq of `msg`, -1 when none
     uint8_t type = 0;
     uint32_t total = 0;
-    std::string msg;
+    session::ParserBuffer msg;
     bool sawHello = false;
+    bool dead = false;  ///< refused by the parser budget: no longer read
+    /// Stops the direction and gives its bytes back to the session.
+    void stop() {
+        dead = true;
+        seq = -1;
+        msg.clear();
+    }
 };
 
 struct State {
@@ -43,7 +52,7 @@ struct State {
 };
 
 /// A DTLS ClientHello has a cookie after the session id; without it the body is a TLS one.
-void client_hello(Session& s, const std::string& body) {
+void client_hello(Session& s, std::string_view body) {
     const auto* p = reinterpret_cast<const uint8_t*>(body.data());
     size_t off = 2 + 32;
     if (body.size() < off + 1) return;
@@ -51,19 +60,20 @@ void client_hello(Session& s, const std::string& body) {
     if (body.size() < off + 1) return;
     const size_t cookieAt = off, cookieLen = p[off];
     if (body.size() < off + 1 + cookieLen) return;
-    std::string tlsBody = body.substr(0, cookieAt) + body.substr(cookieAt + 1 + cookieLen);
+    std::string tlsBody(body.substr(0, cookieAt));
+    tlsBody += body.substr(cookieAt + 1 + cookieLen);
     tls::client_hello_fields(s, reinterpret_cast<const uint8_t*>(tlsBody.data()), tlsBody.size(), 'd');
 }
 
 void message(State& st, Session& s, int which, Direction& d) {
     if (d.type == kClientHello && !st.doneHello) {
         st.doneHello = true;
-        client_hello(s, d.msg);
+        client_hello(s, d.msg.view());
     } else if (d.type == kServerHello) {
         st.serverWhich = which;
     } else if (d.type == kCertificate && which == st.serverWhich && !st.doneCert) {
         st.doneCert = true;
-        tls::certificate_fields(s, reinterpret_cast<const uint8_t*>(d.msg.data()), d.msg.size());
+        tls::certificate_fields(s, d.msg.bytes(), d.msg.size());
     }
 }
 
@@ -75,6 +85,7 @@ void fragment(State& st, Session& s, int which, const uint8_t* p, size_t n) {
     const uint32_t total = be24(p + 1), seq = be16(p + 4), off = be24(p + 6), flen = be24(p + 9);
     if (flen > n - kFragmentHeader || total > kMaxMessage || off + flen > total) return;
     Direction& d = st.d[which];
+    if (d.dead) return;
     if (d.seq != static_cast<int>(seq) || d.type != type) {
         if (off != 0) return;
         d.seq = static_cast<int>(seq);
@@ -83,7 +94,7 @@ void fragment(State& st, Session& s, int which, const uint8_t* p, size_t n) {
         d.msg.clear();
     }
     if (off != d.msg.size() || total != d.total) return;
-    d.msg.append(reinterpret_cast<const char*>(p + kFragmentHeader), flen);
+    if (!d.msg.append(s, p + kFragmentHeader, flen)) return d.stop();
     if (d.msg.size() == d.total) {
         message(st, s, which, d);
         d.seq = -1;
@@ -104,7 +115,7 @@ int dtls_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whi
         if (r[0] == kHandshake && epoch == 0) fragment(st, s, which, r + kRecordHeader, rlen);
         off += kRecordHeader + rlen;
     }
-    return st.doneHello && st.doneCert ? -1 : 0;
+    return (st.doneHello && st.doneCert) || (st.d[0].dead && st.d[1].dead) ? -1 : 0;
 }
 
 void dtls_free(void* ctx, Session&) {

@@ -46,5 +46,33 @@ TEST(C1222, MalformedAddsNothing) {
     EXPECT_FALSE(j.contains("c1222"));
 }
 
+TEST(C1222, ParserBudget) {
+    // The server's APDU names only the called AP title (2.16.0.2.0.9); the budget has room for it
+    // but not for the client's whole APDU, so the client direction stops and the server's is read.
+    const std::string small = "\x60\x09\xa2\x07\x06\x05\x60\x00\x02\x00\x09"s;
+    const std::vector<Msg> msgs{{0, kApdu}, {1, small}};
+    const uint32_t budget = static_cast<uint32_t>(small.size());
+    ASSERT_GT(kApdu.size(), budget);
+    BudgetRun limited = budget_exchange(1153, msgs, budget);
+    const nlohmann::json plain = tcp_exchange(1153, msgs);
+    EXPECT_EQ(limited.record["protocol"], plain["protocol"]);
+    ASSERT_TRUE(limited.record.contains("c1222")) << limited.record.dump();
+    EXPECT_EQ(limited.record["c1222"]["calledApTitle"], nlohmann::json::array({"2.16.0.2.0.9"}));
+    for (const char* k : {"callingApTitle", "calledApInvocationId", "callingApInvocationId"})
+        EXPECT_FALSE(limited.record["c1222"].contains(k)) << k;
+    EXPECT_EQ(limited.budgetSessions, 1u);
+    EXPECT_EQ(limited.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(1153, msgs, static_cast<uint32_t>(kApdu.size()));
+    EXPECT_EQ(enough.record["c1222"], plain["c1222"]);
+    EXPECT_EQ(enough.record["c1222"]["calledApTitle"], nlohmann::json::array({"2.16.0.2.0.1", "2.16.0.2.0.9"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+    // A datagram is read in place: a one-byte budget changes nothing over UDP.
+    BudgetRun dgram = budget_exchange(1153, {{0, kApdu}}, 1, true);
+    expect_apdu(dgram.record);
+    EXPECT_EQ(dgram.budgetSessions, 0u);
+    EXPECT_EQ(dgram.heldAtFree, 0u);
+}
+
 }  // namespace c1222_test
 }  // namespace flowdex::session::test

@@ -103,5 +103,34 @@ TEST(Diameter, OversizedBadAndCut) {
         tcp_exchange(3868, {{0, all.substr(0, cut)}});
 }
 
+TEST(Diameter, ParserBudget) {
+    const std::vector<Msg> all = ccr_cca();
+    const std::string dwr = message(true, 280, 0, avp(264, "pgw.test"));
+    const std::string ccr = all[0].bytes.substr(0, all[0].bytes.size() - dwr.size());
+    ASSERT_EQ(all[0].bytes, ccr + dwr);
+    // A direction holds one message at a time: room for the watchdog request and the answer but
+    // not the credit-control request, so the client direction stops there (and misses the
+    // request after it) while the server's answer is read.
+    const std::vector<Msg> msgs{{0, dwr + ccr}, {1, all[1].bytes}, all[2]};
+    const uint32_t budget = static_cast<uint32_t>(all[1].bytes.size());
+    ASSERT_GT(ccr.size(), budget);
+    ASSERT_GE(budget, dwr.size());
+    BudgetRun small = budget_exchange(3868, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "diameter"));
+    const auto& d = small.record["diameter"];
+    EXPECT_EQ(d["cmd"], nlohmann::json({"Device-Watchdog-Request (280)", "Credit-Control-Answer (272)"}));
+    EXPECT_EQ(d["originHost"], nlohmann::json({"pgw.test", "pcrf.test"}));
+    EXPECT_EQ(d["resultCode"], nlohmann::json({2001}));
+    for (const char* k : {"destHost", "destRealm", "originRealm", "user"})
+        EXPECT_FALSE(d.contains(k)) << k;
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(3868, msgs, static_cast<uint32_t>(ccr.size()));
+    EXPECT_EQ(enough.record["diameter"], tcp_exchange(3868, msgs)["diameter"]);
+    EXPECT_EQ(enough.record["diameter"]["user"], nlohmann::json({"user@test"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace diameter_test
 }  // namespace flowdex::session::test

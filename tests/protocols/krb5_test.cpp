@@ -87,5 +87,33 @@ TEST(Krb5, MalformedAddsNothing) {
     EXPECT_FALSE(j.contains("krb5"));
 }
 
+TEST(Krb5, ParserBudget) {
+    const std::vector<Msg> msgs = {{0, framed(as_req())}, {1, framed(krb_error(25))}};
+    // Room for the framed error but not the framed request: the client direction stops, the
+    // server's error is read.
+    const uint32_t budget = static_cast<uint32_t>(msgs[1].bytes.size());
+    ASSERT_GT(msgs[0].bytes.size(), budget);
+    BudgetRun small = budget_exchange(88, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "krb5")) << small.record.dump();
+    EXPECT_EQ(strs(small.record, "error"), (std::vector<std::string>{"KDC_ERR_PREAUTH_REQUIRED"}));
+    EXPECT_EQ(strs(small.record, "sname"), (std::vector<std::string>{"krbtgt/EXAMPLE.COM"}));
+    EXPECT_TRUE(strs(small.record, "cname").empty());
+    EXPECT_TRUE(strs(small.record, "etype").empty());
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(88, msgs, static_cast<uint32_t>(msgs[0].bytes.size()));
+    EXPECT_EQ(enough.record["krb5"], tcp_exchange(88, msgs)["krb5"]);
+    expect_exchange(enough.record);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+    // A datagram is read in place: a one-byte budget changes nothing over UDP.
+    const std::vector<Msg> udp = {{0, as_req()}, {1, krb_error(25)}};
+    BudgetRun dgram = budget_exchange(88, udp, 1, true);
+    EXPECT_EQ(dgram.record["krb5"], udp_exchange(88, udp)["krb5"]);
+    expect_exchange(dgram.record);
+    EXPECT_EQ(dgram.budgetSessions, 0u);
+    EXPECT_EQ(dgram.heldAtFree, 0u);
+}
+
 }  // namespace krb5_test
 }  // namespace flowdex::session::test

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,27 @@ TEST(Ldap, GarbageAfterBindAddsNothing) {
         tcp_exchange(389, {{0, bind(1, "cn=a", 0x80, "")}, {0, "\x00\x00\x01\x00"s + bind(2, "cn=b", 0x80, "x")}});
     EXPECT_EQ(strs(j, "bindname"), (std::vector<std::string>{"cn=a"}));
     EXPECT_EQ(strs(j, "authtype"), (std::vector<std::string>{"none"}));
+}
+
+TEST(Ldap, ParserBudget) {
+    // The parser holds one message at a time: room for every bind but not for the search request,
+    // so the parser stops there; the first bind's fields stay, the later binds are not read.
+    const std::string bind3 = bind(3, "cn=admin,dc=example,dc=com", 0x80, "secret");
+    ASSERT_EQ(kBinds[2].bytes, search(2) + bind3);
+    const uint32_t budget =
+        static_cast<uint32_t>(std::max({kBinds[0].bytes.size(), bind3.size(), kBinds[3].bytes.size()}));
+    ASSERT_GT(search(2).size(), budget);
+    BudgetRun small = budget_exchange(389, kBinds, budget);
+    EXPECT_TRUE(has_protocol(small.record, "ldap"));
+    EXPECT_EQ(strs(small.record, "bindname"), (std::vector<std::string>{"<ROOT>"}));
+    EXPECT_EQ(strs(small.record, "authtype"), (std::vector<std::string>{"none"}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(389, kBinds, static_cast<uint32_t>(search(2).size()));
+    EXPECT_EQ(enough.record["ldap"], tcp_exchange(389, kBinds)["ldap"]);
+    expect_binds(enough.record);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 }  // namespace ldap_test

@@ -65,5 +65,24 @@ TEST(Mysql, TruncatedAndCorrupt) {
     }
 }
 
+TEST(Mysql, ParserBudget) {
+    const std::vector<Msg> msgs{{1, kGreeting}, {0, kLogin}};
+    // The greeting is read and given back before the login arrives: room for the greeting but not
+    // the login, so the version is read and the user is not.
+    const uint32_t budget = static_cast<uint32_t>(kGreeting.size());
+    ASSERT_GT(kLogin.size(), budget);
+    BudgetRun small = budget_exchange(3306, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "mysql"));
+    EXPECT_EQ(small.record["mysql"]["version"], "8.0.32-test") << small.record.dump();
+    EXPECT_FALSE(small.record["mysql"].contains("user"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(3306, msgs, static_cast<uint32_t>(kLogin.size()));
+    EXPECT_EQ(enough.record["mysql"], tcp_exchange(3306, msgs)["mysql"]);
+    EXPECT_EQ(enough.record["mysql"]["user"], "dbadmin");
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace mysql_test
 }  // namespace flowdex::session::test

@@ -90,5 +90,31 @@ TEST(Openvpn, GapsEncryptedChannelsAndJunk) {
         }
 }
 
+TEST(Openvpn, ParserBudget) {
+    const std::vector<Msg> msgs = session(0, true, make_cert());
+    // Room for the hard resets but not for the packet carrying the ClientHello: the parser ends
+    // there and gives back what it held; the session stays named.
+    const uint32_t budget = static_cast<uint32_t>(msgs[2].bytes.size() - 1);
+    ASSERT_GT(msgs[2].bytes.size(), client_hello().size());
+    ASSERT_GE(budget, std::max(msgs[0].bytes.size(), msgs[1].bytes.size()));
+    BudgetRun small = budget_exchange(1194, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "openvpn"));
+    EXPECT_FALSE(small.record.contains("tls")) << small.record.dump();
+    EXPECT_FALSE(small.record.contains("cert"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Every byte of the exchange held three times over (packet, TLS record, handshake bytes) fits.
+    size_t total = 0;
+    for (const Msg& m : msgs)
+        total += m.bytes.size();
+    BudgetRun enough = budget_exchange(1194, msgs, static_cast<uint32_t>(3 * total));
+    const nlohmann::json plain = tcp_exchange(1194, msgs);
+    EXPECT_EQ(enough.record["tls"], plain["tls"]);
+    EXPECT_EQ(enough.record["cert"], plain["cert"]);
+    expect_tls(enough.record, "t");
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace openvpn_test
 }  // namespace flowdex::session::test

@@ -57,5 +57,26 @@ TEST(Oracle, BadLengthAddsNothing) {
     EXPECT_FALSE(j.contains("oracle"));
 }
 
+TEST(Oracle, ParserBudget) {
+    // The parser holds one packet at a time: room for a first CONNECT naming the service, not for
+    // the larger one after it, so the service is read and the parser stops there.
+    const std::string first = connect("(DESCRIPTION=(CONNECT_DATA=(SERVICE_NAME=ORCL)))");
+    const std::vector<Msg> msgs{{0, first}, kConnect[0]};
+    const uint32_t budget = static_cast<uint32_t>(first.size());
+    ASSERT_GT(kConnect[0].bytes.size(), budget);
+    BudgetRun small = budget_exchange(1521, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "oracle"));
+    EXPECT_EQ(small.record["oracle"]["service"], "orcl") << small.record.dump();
+    EXPECT_FALSE(small.record["oracle"].contains("host"));
+    EXPECT_FALSE(small.record["oracle"].contains("user"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(1521, msgs, static_cast<uint32_t>(kConnect[0].bytes.size()));
+    EXPECT_EQ(enough.record["oracle"], tcp_exchange(1521, msgs)["oracle"]);
+    expect_connect(enough.record);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace oracle_test
 }  // namespace flowdex::session::test

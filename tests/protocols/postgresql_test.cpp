@@ -62,5 +62,22 @@ TEST(Postgresql, MalformedAddsNothing) {
     EXPECT_FALSE(k.contains("postgresql"));
 }
 
+TEST(Postgresql, ParserBudget) {
+    // Room for the SSLRequest (read, then given back) but not for the StartupMessage: the parser
+    // ends there; the session stays named and has none of the startup parameters.
+    const uint32_t budget = static_cast<uint32_t>(kSsl.size());
+    ASSERT_GT(kSession[2].bytes.size(), budget);
+    BudgetRun small = budget_exchange(5432, kSession, budget);
+    EXPECT_TRUE(has_protocol(small.record, "postgresql")) << small.record.dump();
+    EXPECT_FALSE(small.record.contains("postgresql"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(5432, kSession, static_cast<uint32_t>(kSession[2].bytes.size()));
+    EXPECT_EQ(enough.record["postgresql"], tcp_exchange(5432, kSession)["postgresql"]);
+    expect_session(enough.record);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace postgresql_test
 }  // namespace flowdex::session::test

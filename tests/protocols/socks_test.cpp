@@ -90,5 +90,33 @@ TEST(Socks, MalformedHandshakes) {
     }
 }
 
+TEST(Socks, ParserBudget) {
+    const std::vector<Msg> msgs = socks5();
+    // Each message is given back once read: room for the user/password message but not for the
+    // connect request, so the parser ends there: the user stays, no address, no tunnel.
+    const uint32_t budget = static_cast<uint32_t>(msgs[2].bytes.size());
+    ASSERT_GT(msgs[4].bytes.size(), budget);
+    ASSERT_GE(budget, std::max({msgs[0].bytes.size(), msgs[1].bytes.size(), msgs[3].bytes.size()}));
+    BudgetRun small = budget_exchange(1080, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "socks")) << small.record.dump();
+    EXPECT_EQ(small.record["socks"]["user"], "userx");
+    EXPECT_FALSE(small.record["socks"].contains("host"));
+    EXPECT_FALSE(small.record["socks"].contains("port"));
+    EXPECT_FALSE(has_protocol(small.record, "http")) << "the tunnel is not followed";
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Every byte of the exchange held twice over fits (the tunnel's parsers share the budget).
+    size_t total = 0;
+    for (const Msg& m : msgs)
+        total += m.bytes.size();
+    BudgetRun enough = budget_exchange(1080, msgs, static_cast<uint32_t>(2 * total));
+    const nlohmann::json plain = run(msgs);
+    EXPECT_EQ(enough.record["socks"], plain["socks"]);
+    EXPECT_EQ(enough.record["http"], plain["http"]);
+    EXPECT_EQ(enough.record["protocol"], plain["protocol"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace socks_test
 }  // namespace flowdex::session::test

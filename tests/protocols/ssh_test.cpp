@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
@@ -112,6 +113,33 @@ TEST(Ssh, MalformedPackets) {
         bad[i] = static_cast<char>(bad[i] ^ 0x41);
         run({kClient}, {bad});
     }
+}
+
+TEST(Ssh, ParserBudget) {
+    const std::string cIdent = "SSH-2.0-OpenSSH_9.0\r\n", sIdent = "SSH-2.0-Test_1.0\r\n";
+    const std::string cKex = kexinit("aes128-ctr", "hmac-sha2-256");
+    const std::string sKex = kexinit("aes256-gcm@openssh.com", "hmac-sha1");
+    ASSERT_EQ(kClient, cIdent + cKex);
+    ASSERT_EQ(kServer, sIdent + sKex + reply());
+    // A direction holds one line or one packet at a time: room for the client's KEXINIT but not
+    // the server's, so the server direction stops after its identification line.
+    const uint32_t budget = static_cast<uint32_t>(cKex.size());
+    ASSERT_GT(sKex.size(), budget);
+    ASSERT_GT(budget, std::max(cIdent.size(), reply().size()));
+    const std::vector<Msg> msgs{{1, kServer}, {0, kClient}};  // the server speaks first, as in run()
+    BudgetRun small = budget_exchange(22, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "ssh"));
+    EXPECT_EQ(ssh_of(small.record)["version"], nlohmann::json({"ssh-2.0-openssh_9.0", "ssh-2.0-test_1.0"}));
+    EXPECT_EQ(small.record["ssh"]["hassh"], nlohmann::json({"e97d07603350d1111ec2b64bf25413c9"}));
+    EXPECT_FALSE(small.record["ssh"].contains("hasshServer"));
+    EXPECT_FALSE(small.record["ssh"].contains("key"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(22, msgs, static_cast<uint32_t>(sKex.size()));
+    EXPECT_EQ(enough.record["ssh"], tcp_exchange(22, msgs)["ssh"]);
+    expect_fields(enough.record);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
 }  // namespace ssh_test

@@ -110,5 +110,36 @@ TEST(Stun, CutAndCorrupt) {
     EXPECT_EQ(j["stun"]["realm"], nlohmann::json({"example.org"}));
 }
 
+TEST(Stun, ParserBudget) {
+    const std::vector<Msg> msgs = turn_msgs();
+    // A TCP direction holds one message at a time: room for the server's messages but not the
+    // client's first request, so the client direction stops there and the server's are read.
+    const uint32_t budget = static_cast<uint32_t>(msgs[3].bytes.size());
+    ASSERT_GT(msgs[0].bytes.size(), budget);
+    ASSERT_GE(budget, msgs[1].bytes.size());
+    BudgetRun small = budget_exchange(3478, msgs, budget);
+    EXPECT_TRUE(has_protocol(small.record, "stun"));
+    const auto& st = small.record["stun"];
+    EXPECT_EQ(st["type"], nlohmann::json({"Allocate Error", "Allocate Response"}));
+    EXPECT_EQ(st["error"], nlohmann::json({401}));
+    EXPECT_EQ(st["xorMappedIp"], nlohmann::json({"192.0.2.1"}));
+    for (const char* k : {"username", "realm", "software", "xorPeerIp", "xorPeerPort"})
+        EXPECT_FALSE(st.contains(k)) << k;
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(3478, msgs, static_cast<uint32_t>(msgs[0].bytes.size()));
+    EXPECT_EQ(enough.record["stun"], tcp_exchange(3478, msgs)["stun"]);
+    expect_fields(enough.record);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+    // A datagram is parsed in place: even a one-byte budget changes nothing over UDP.
+    const std::vector<Msg> udp{{0, msgs[0].bytes}, {1, msgs[3].bytes}};
+    BudgetRun dgram = budget_exchange(3478, udp, 1, true);
+    EXPECT_EQ(dgram.record["stun"], udp_exchange(3478, udp)["stun"]);
+    EXPECT_EQ(dgram.record["stun"]["username"], nlohmann::json({"user"}));
+    EXPECT_EQ(dgram.budgetSessions, 0u);
+    EXPECT_EQ(dgram.heldAtFree, 0u);
+}
+
 }  // namespace stun_test
 }  // namespace flowdex::session::test

@@ -6,6 +6,7 @@
 
 #include "protocols/ldap/ber.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::c1222 {
@@ -63,8 +64,13 @@ void apdu(const Fields& f, const FieldRegistry& reg, Session& s, const uint8_t* 
 
 struct TcpState {
     const Fields* f = nullptr;
-    std::string buf[2];
+    session::ParserBuffer buf[2];
     bool done[2] = {false, false};
+    /// Ends direction `which` and gives its bytes back to the session.
+    void stop(int which) {
+        done[which] = true;
+        buf[which].clear();
+    }
 };
 
 int udp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
@@ -75,24 +81,27 @@ int udp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 int tcp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
     auto& st = *static_cast<TcpState*>(ctx);
     if (which < 0 || which > 1) return 0;
-    std::string& b = st.buf[which];
+    session::ParserBuffer& b = st.buf[which];
     size_t i = 0;
     while (i < len && !st.done[which]) {
         size_t want = b.size() + 1;
-        const auto* p = reinterpret_cast<const uint8_t*>(b.data());
+        const uint8_t* p = b.bytes();
         const uint8_t* q = p;
         Tlv t;
         ber::Read r = ber::header(q, p + b.size(), t);
         if (r == ber::Read::Bad || (r == ber::Read::Ok && size_t(q - p) + t.len > kMaxMessage)) {
-            st.done[which] = true;
+            st.stop(which);
             break;
         }
         if (r == ber::Read::Ok) want = size_t(q - p) + t.len;
         size_t take = std::min(want - b.size(), len - i);
-        b.append(reinterpret_cast<const char*>(data + i), take);
+        if (!b.append(s, data + i, take)) {
+            st.stop(which);
+            break;
+        }
         i += take;
         if (r != ber::Read::Ok || b.size() < want) continue;
-        apdu(*st.f, *s.table->context().registry, s, reinterpret_cast<const uint8_t*>(b.data()), b.size());
+        apdu(*st.f, *s.table->context().registry, s, b.bytes(), b.size());
         b.clear();
     }
     return st.done[0] && st.done[1] ? -1 : 0;

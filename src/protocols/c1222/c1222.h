@@ -6,6 +6,8 @@
 ///   `c1222.calledApInvocationId`, `c1222.callingApInvocationId`.
 /// The security mode and response control of the calling authentication value are not decoded.
 /// Bounds: a TCP message is kept up to kMaxMessage bytes; a longer or malformed one ends that direction.
+/// The bytes held count against the session's parser budget (`maxParserBuffer`); when it refuses
+/// them that direction ends and gives them back. A datagram is read in place.
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::diameter {
@@ -118,7 +119,12 @@ enum class St : uint8_t { Header, Body, Skip, Done };
 struct Direction {
     St st = St::Header;
     size_t want = 0;  ///< bytes of the message still expected (Body) or to drop (Skip)
-    std::string buf;
+    session::ParserBuffer buf;
+    /// Ends the direction and gives its bytes back to the session.
+    void stop() {
+        st = St::Done;
+        buf.clear();
+    }
 };
 
 struct State {
@@ -193,16 +199,13 @@ void feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
         }
         const size_t target = d.st == St::Header ? kHeader : d.want;
         size_t take = std::min(target - d.buf.size(), len - i);
-        d.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!d.buf.append(s, data + i, take)) return d.stop();
         i += take;
         if (d.buf.size() < target) return;
-        const auto* p = reinterpret_cast<const uint8_t*>(d.buf.data());
+        const uint8_t* p = d.buf.bytes();
         if (d.st == St::Header) {
             const uint32_t mlen = be24(p + 1);
-            if (p[0] != 1 || mlen < kHeader || (mlen & 3) != 0) {
-                d.st = St::Done;
-                return;
-            }
+            if (p[0] != 1 || mlen < kHeader || (mlen & 3) != 0) return d.stop();
             d.want = std::min<size_t>(mlen, kMaxMessage);
             d.st = St::Body;
             if (d.want > kHeader) continue;

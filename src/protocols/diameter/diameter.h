@@ -11,7 +11,9 @@
 ///   `diameter.destHost`, Destination-Realm (283) → `diameter.destRealm`, User-Name (1) →
 ///   `diameter.user`, Result-Code (268) → `diameter.resultCode`.
 /// Bounds: at most kMaxMessage bytes of one message are kept (the AVPs after them are skipped); a
-/// header that is not Diameter version 1 ends the parser for that direction.
+/// header that is not Diameter version 1 ends the parser for that direction. The bytes held count
+/// against the session's parser budget (`maxParserBuffer`); when it refuses them the direction
+/// ends and gives them back.
 #include <cstddef>
 
 #include "protocols/protocols.h"

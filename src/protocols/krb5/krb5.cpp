@@ -7,6 +7,7 @@
 
 #include "protocols/ldap/ber.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::krb5 {
@@ -255,8 +256,9 @@ void message(const Ctx& c, const uint8_t* p, size_t n) {
 
 struct TcpState {
     const Fields* f = nullptr;
-    std::string buf[2];
+    session::ParserBuffer buf[2];
     size_t skip[2] = {0, 0};
+    bool done[2] = {false, false};  ///< the parser budget refused this direction's bytes
 };
 
 uint32_t be32(const uint8_t* p) {
@@ -270,8 +272,8 @@ int udp_parse(void* ctx, Session& s, const uint8_t* d, uint32_t len, int) {
 
 int tcp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
     auto& st = *static_cast<TcpState*>(ctx);
-    if (which < 0 || which > 1) return 0;
-    std::string& b = st.buf[which];
+    if (which < 0 || which > 1 || st.done[which]) return 0;
+    session::ParserBuffer& b = st.buf[which];
     size_t i = 0;
     while (i < len) {
         if (st.skip[which] > 0) {
@@ -280,20 +282,24 @@ int tcp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
             i += k;
             continue;
         }
-        size_t want = b.size() < 4 ? 4 : 4 + (be32(reinterpret_cast<const uint8_t*>(b.data())) & 0x7fffffff);
+        size_t want = b.size() < 4 ? 4 : 4 + (be32(b.bytes()) & 0x7fffffff);
         if (b.size() >= 4 && (want == 4 || want - 4 > kMaxMessage)) {  // empty or oversized: skip it
             st.skip[which] = want - 4;
             b.clear();
             continue;
         }
         size_t take = std::min(want - b.size(), len - i);
-        b.append(reinterpret_cast<const char*>(data + i), take);
+        if (!b.append(s, data + i, take)) {
+            st.done[which] = true;
+            b.clear();
+            break;
+        }
         i += take;
         if (b.size() < want || want == 4) continue;
-        message(Ctx{st.f, s.table->context().registry, s}, reinterpret_cast<const uint8_t*>(b.data()) + 4, want - 4);
+        message(Ctx{st.f, s.table->context().registry, s}, b.bytes() + 4, want - 4);
         b.clear();
     }
-    return 0;
+    return st.done[0] && st.done[1] ? -1 : 0;
 }
 
 void tcp_free(void* ctx, Session&) {

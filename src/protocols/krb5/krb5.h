@@ -8,7 +8,9 @@
 /// - KRB-ERROR: error-code → `krb5.error` by name (KDC_ERR_PREAUTH_REQUIRED, …), crealm/realm,
 ///   cname, sname.
 /// Bounds: a TCP message over kMaxMessage bytes is skipped; BER lengths are checked against the
-/// message, so a malformed message adds only what was complete before the damage.
+/// message, so a malformed message adds only what was complete before the damage. A TCP message
+/// held while it arrives counts against the session's parser budget (`maxParserBuffer`); when it
+/// refuses the bytes that direction ends and gives them back. A datagram is read in place.
 #include <cstddef>
 
 #include "protocols/protocols.h"

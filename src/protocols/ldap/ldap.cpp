@@ -6,6 +6,7 @@
 
 #include "protocols/ldap/ber.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::ldap {
@@ -21,10 +22,10 @@ struct Fields {
 struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
-    std::string buf;    ///< the current message (at most kMaxMessage bytes)
-    size_t skip = 0;    ///< bytes of an over-long message still to skip
-    bool name = false;  ///< this message's bind name was taken
-    bool auth = false;  ///< and its authentication type
+    session::ParserBuffer buf;  ///< the current message (at most kMaxMessage bytes)
+    size_t skip = 0;            ///< bytes of an over-long message still to skip
+    bool name = false;          ///< this message's bind name was taken
+    bool auth = false;          ///< and its authentication type
     bool done = false;
 };
 
@@ -62,6 +63,12 @@ void bind_fields(State& st, Session& s, const uint8_t* p, const uint8_t* end) {
     st.auth = true;
 }
 
+/// Ends the parser and gives its bytes back to the session.
+void stop(State& st) {
+    st.done = true;
+    st.buf.clear();
+}
+
 void feed(State& st, Session& s, const uint8_t* data, size_t len) {
     size_t i = 0;
     while (i < len && !st.done) {
@@ -74,21 +81,18 @@ void feed(State& st, Session& s, const uint8_t* data, size_t len) {
         // The message's total length, once its header is in.
         size_t total = 0;
         {
-            const auto* p = reinterpret_cast<const uint8_t*>(st.buf.data());
+            const uint8_t* p = st.buf.bytes();
             const uint8_t* q = p;
             ber::Tlv t;
             ber::Read r = ber::header(q, p + st.buf.size(), t);
-            if (r == ber::Read::Bad || (r == ber::Read::Ok && t.tag != 0x30)) {
-                st.done = true;
-                return;
-            }
+            if (r == ber::Read::Bad || (r == ber::Read::Ok && t.tag != 0x30)) return stop(st);
             if (r == ber::Read::Ok) total = size_t(q - p) + t.len;
         }
         size_t want = total ? std::min(total, kMaxMessage) : st.buf.size() + 1;
         size_t take = std::min(want - st.buf.size(), len - i);
-        st.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!st.buf.append(s, data + i, take)) return stop(st);
         i += take;
-        const auto* p = reinterpret_cast<const uint8_t*>(st.buf.data());
+        const uint8_t* p = st.buf.bytes();
         bind_fields(st, s, p, p + st.buf.size());
         if (total && st.buf.size() >= want) {
             st.skip = total - want;

@@ -10,7 +10,9 @@
 /// gives its name. Other operations are skipped by their length.
 /// Bounds: at most kMaxMessage bytes of one message are kept; the rest of a longer message is
 /// skipped. Anything that is not BER (e.g. SASL-wrapped traffic after a signing bind) ends the
-/// parser for that direction.
+/// parser for that direction. The bytes held count against the session's parser budget
+/// (`maxParserBuffer`); when it refuses them the parser ends and gives them back (the fields of
+/// the messages before stay).
 #include <cstddef>
 
 #include "protocols/protocols.h"

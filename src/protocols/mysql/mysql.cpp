@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::mysql {
@@ -23,7 +24,7 @@ struct Fields {
 struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
-    std::string buf[2];
+    session::ParserBuffer buf[2];
     bool done[2] = {};
 };
 
@@ -39,17 +40,8 @@ std::string_view cstr(const uint8_t* p, size_t n, size_t off) {
     return std::string_view(reinterpret_cast<const char*>(p + off), end - off);
 }
 
-int mysql_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
-    auto& st = *static_cast<State*>(ctx);
-    if (which < 0 || which > 1 || st.done[which]) return st.done[0] && st.done[1] ? -1 : 0;
-    std::string& b = st.buf[which];
-    b.append(reinterpret_cast<const char*>(data), std::min<size_t>(len, kMaxPacket - b.size()));
-    if (b.size() < 4) return 0;
-    const auto* p = reinterpret_cast<const uint8_t*>(b.data());
-    size_t need = 4 + le24(p);
-    if (b.size() < need && b.size() < kMaxPacket) return 0;
-    size_t n = std::min(need, b.size());
-    st.done[which] = true;
+/// The first packet of a direction, whole or cut at kMaxPacket: its fields; -1 when TLS follows.
+int first_packet(State& st, Session& s, int which, const uint8_t* p, size_t n, size_t need) {
     if (which == 1 && n > 5 && p[4] == 0x0a) {
         std::string_view v = cstr(p, n, 5);
         if (!v.empty() && st.f->version >= 0) s.fields.add_string(*st.reg, st.f->version, v);
@@ -62,6 +54,25 @@ int mysql_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int wh
         std::string_view user = cstr(p, n, 36);
         if (!user.empty() && st.f->user >= 0) s.fields.add_string(*st.reg, st.f->user, user);
     }
+    return 0;
+}
+
+int mysql_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
+    auto& st = *static_cast<State*>(ctx);
+    if (which < 0 || which > 1 || st.done[which]) return st.done[0] && st.done[1] ? -1 : 0;
+    session::ParserBuffer& b = st.buf[which];
+    if (!b.append(s, data, std::min<size_t>(len, kMaxPacket - b.size()))) {
+        st.done[which] = true;  // over the session's parser budget: this direction gives up
+        b.clear();
+        return st.done[0] && st.done[1] ? -1 : 0;
+    }
+    if (b.size() < 4) return 0;
+    const uint8_t* p = b.bytes();
+    size_t need = 4 + le24(p);
+    if (b.size() < need && b.size() < kMaxPacket) return 0;
+    st.done[which] = true;
+    if (first_packet(st, s, which, p, std::min(need, b.size()), need) < 0) return -1;
+    b.clear();
     return st.done[0] && st.done[1] ? -1 : 0;
 }
 

@@ -4,7 +4,9 @@
 /// - the greeting's server version → `mysql.version`;
 /// - the client's handshake response (sequence 1): the user name → `mysql.user`; a 32-byte SSL
 ///   request (CLIENT_SSL) instead starts TLS: classification restarts and the parser stops.
-/// At most kMaxPacket bytes of each of these two packets are kept.
+/// At most kMaxPacket bytes of each of these two packets are kept, and only until the packet is
+/// read. They count against the session's parser budget (`maxParserBuffer`); when it refuses them
+/// that direction gives up and gives its bytes back.
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -7,6 +7,7 @@
 #include "protocols/signatures/signatures.h"
 #include "protocols/tls/tls.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::openvpn {
@@ -36,7 +37,13 @@ struct State {
     uint32_t nextId[2] = {0, 0};
     bool haveId[2] = {false, false};
     bool gap[2] = {false, false};
-    std::string buf[2];  ///< TCP: the packet being read
+    session::ParserBuffer buf[2];  ///< TCP: the packet being read
+    /// Ends the parser and gives its packet buffers back (the TLS stream's go with the state).
+    void stop() {
+        dead = true;
+        buf[0].clear();
+        buf[1].clear();
+    }
 };
 
 /// Offset of the TLS bytes and the packet id of a P_CONTROL_V1 packet under layout `auth`; false
@@ -69,7 +76,7 @@ void packet(State& st, Session& s, int which, const uint8_t* p, size_t n) {
             }
         }
         if (st.authLen < 0) {
-            if (++st.tries >= kGiveUpAfter) st.dead = true;
+            if (++st.tries >= kGiveUpAfter) st.stop();
             return;
         }
     } else if (!layout(p, n, static_cast<size_t>(st.authLen), payload, id)) {
@@ -94,18 +101,26 @@ int openvpn_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int 
     if (!st.tcp) {
         packet(st, s, which, data, len);
     } else {
-        std::string& b = st.buf[which];
-        for (uint32_t i = 0; i < len;) {
+        session::ParserBuffer& b = st.buf[which];
+        for (uint32_t i = 0; i < len && !st.dead;) {
             if (b.size() < 2) {
-                b += static_cast<char>(data[i++]);
-                continue;
+                const size_t take = std::min<size_t>(2 - b.size(), len - i);
+                if (!b.append(s, data + i, take)) {
+                    st.stop();
+                    break;
+                }
+                i += static_cast<uint32_t>(take);
+                if (b.size() < 2) break;
             }
-            const size_t want = 2 + (static_cast<size_t>(static_cast<uint8_t>(b[0])) << 8 | static_cast<uint8_t>(b[1]));
+            const size_t want = 2 + (static_cast<size_t>(b[0]) << 8 | b[1]);
             const size_t take = std::min<size_t>(want - b.size(), len - i);
-            b.append(reinterpret_cast<const char*>(data + i), take);
+            if (!b.append(s, data + i, take)) {
+                st.stop();
+                break;
+            }
             i += static_cast<uint32_t>(take);
             if (b.size() == want) {
-                packet(st, s, which, reinterpret_cast<const uint8_t*>(b.data()) + 2, want - 2);
+                packet(st, s, which, b.bytes() + 2, want - 2);
                 b.clear();
             }
         }

@@ -13,7 +13,9 @@
 /// and a gap ends that direction's TLS stream.
 ///
 /// Bounds: one TCP packet buffered per direction (at most kMaxPacket bytes); the TLS stream keeps
-/// the limits of the TLS parser.
+/// the limits of the TLS parser. The packets held count against the session's parser budget
+/// (`maxParserBuffer`), with the TLS stream's bytes; when it refuses a packet the parser ends and
+/// gives back all it held (fields already filled stay). A UDP datagram is read in place.
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::oracle {
@@ -20,7 +21,7 @@ struct Fields {
 struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
-    std::string buf;
+    session::ParserBuffer buf;
     size_t want = 0;
     size_t skip = 0;
     size_t packets = 0;
@@ -61,17 +62,17 @@ int oracle_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int w
         }
         size_t want = st.buf.size() < 2 ? 2 : st.want;
         size_t take = std::min(want - st.buf.size(), len - i);
-        st.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!st.buf.append(s, data + i, take)) return -1;  // over the parser budget: -1 frees the state
         i += take;
         if (st.buf.size() < want) continue;
         if (want == 2) {
-            size_t total = size_t(uint8_t(st.buf[0])) << 8 | uint8_t(st.buf[1]);
+            size_t total = size_t(st.buf[0]) << 8 | st.buf[1];
             if (total < 8) return -1;
             st.want = std::min(total, kMaxPacket);
             st.skip = total - st.want;
             continue;
         }
-        packet(st, s, st.buf);
+        packet(st, s, st.buf.view());
         st.buf.clear();
         ++st.packets;
     }

@@ -4,7 +4,9 @@
 /// The connect descriptor "(DESCRIPTION=…(HOST=h)…(USER=u)…(SERVICE_NAME=s)…)" of the client's
 /// first kMaxPackets TNS packets: the first HOST= value → `oracle.host`, USER= → `oracle.user`,
 /// SERVICE_NAME= → `oracle.service` (the fields are lower-case terms).
-/// Bounds: a TNS packet is kept whole up to kMaxPacket bytes (the rest is skipped).
+/// Bounds: a TNS packet is kept whole up to kMaxPacket bytes (the rest is skipped). The bytes held
+/// count against the session's parser budget (`maxParserBuffer`); when it refuses them the parser
+/// ends and gives them back (the fields of earlier packets stay).
 #include <cstddef>
 
 #include "protocols/protocols.h"

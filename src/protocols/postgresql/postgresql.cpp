@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::postgresql {
@@ -26,7 +27,7 @@ enum class St : uint8_t { Startup, AwaitSslAnswer, Done };
 struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
-    std::string buf;
+    session::ParserBuffer buf;
     St st = St::Startup;
 };
 
@@ -66,25 +67,28 @@ int pg_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which
     if (which != 0 || st.st != St::Startup) return st.st == St::Done ? -1 : 0;
     size_t i = 0;
     while (i < len && st.st == St::Startup) {
-        size_t want = st.buf.size() < 8 ? 8 : be32(reinterpret_cast<const uint8_t*>(st.buf.data()));
+        size_t want = st.buf.size() < 8 ? 8 : be32(st.buf.bytes());
         if (want < 8 || want > kMaxStartup) {
             st.st = St::Done;
             break;
         }
         size_t take = std::min(want - st.buf.size(), len - i);
-        st.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!st.buf.append(s, data + i, take)) {
+            st.st = St::Done;  // over the parser budget
+            break;
+        }
         i += take;
-        if (st.buf.size() < want || (st.buf.size() == 8 && be32(reinterpret_cast<const uint8_t*>(st.buf.data())) > 8))
-            continue;
-        const uint32_t code = be32(reinterpret_cast<const uint8_t*>(st.buf.data()) + 4);
+        if (st.buf.size() < want || (st.buf.size() == 8 && be32(st.buf.bytes()) > 8)) continue;
+        const uint32_t code = be32(st.buf.bytes() + 4);
         if (code == kSslRequest || code == kGssEncRequest) {
             st.st = St::AwaitSslAnswer;
         } else {
-            if (code == kProtocol3) startup(st, s, std::string_view(st.buf).substr(8));
+            if (code == kProtocol3) startup(st, s, st.buf.view().substr(8));
             st.st = St::Done;
         }
         st.buf.clear();
     }
+    if (st.st == St::Done) st.buf.clear();
     return st.st == St::Done ? -1 : 0;
 }
 

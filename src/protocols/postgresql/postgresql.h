@@ -6,6 +6,8 @@
 /// - StartupMessage (protocol 3.0): its parameters user → `postgresql.user`, database →
 ///   `postgresql.db`, application_name → `postgresql.app`.
 /// Bounds: at most kMaxStartup bytes of the startup message are kept; anything else ends the parser.
+/// Those bytes count against the session's parser budget (`maxParserBuffer`); when it refuses them
+/// the parser ends and gives them back.
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -8,6 +8,7 @@
 
 #include "core/ip_format.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::socks {
@@ -36,7 +37,7 @@ struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
     Step step = Step::V4Request;
-    std::string buf[2];
+    session::ParserBuffer buf[2];
 };
 
 enum class Got : uint8_t { More, Next, Fail, Tunnel };
@@ -79,7 +80,7 @@ int side_of(Step x) {
 
 /// Tries to complete the current step with the bytes buffered for it; `used` gets their count.
 Got step(State& st, Session& s, size_t& used) {
-    const std::string& b = st.buf[side_of(st.step)];
+    const std::string_view b = st.buf[side_of(st.step)].view();
     const auto* p = reinterpret_cast<const uint8_t*>(b.data());
     const size_t n = b.size();
     switch (st.step) {
@@ -94,13 +95,13 @@ Got step(State& st, Session& s, size_t& used) {
                 const void* nul2 = std::memchr(p + used, 0, n - used);
                 if (!nul2) return Got::More;
                 size_t hostEnd = static_cast<size_t>(static_cast<const uint8_t*>(nul2) - p);
-                add_str(st, s, st.f->host, std::string_view(b).substr(used, hostEnd - used));
+                add_str(st, s, st.f->host, b.substr(used, hostEnd - used));
                 used = hostEnd + 1;
             } else {
                 add_ip(st, s, p + 4, false);
             }
             add_port(st, s, p + 2);
-            add_str(st, s, st.f->user, std::string_view(b).substr(8, userEnd - 8));
+            add_str(st, s, st.f->user, b.substr(8, userEnd - 8));
             st.step = Step::V4Reply;
             return Got::Next;
         }
@@ -130,7 +131,7 @@ Got step(State& st, Session& s, size_t& used) {
             if (n < 3u + p[1] + plen) return Got::More;
             used = 3u + p[1] + plen;
             if (p[0] != 1) return Got::Fail;
-            add_str(st, s, st.f->user, std::string_view(b).substr(2, p[1]));
+            add_str(st, s, st.f->user, b.substr(2, p[1]));
             st.step = Step::V5AuthReply;
             return Got::Next;
         }
@@ -147,7 +148,7 @@ Got step(State& st, Session& s, size_t& used) {
             used = len;
             if (p[3] == 1) add_ip(st, s, p + 4, false);
             if (p[3] == 4) add_ip(st, s, p + 4, true);
-            if (p[3] == 3) add_str(st, s, st.f->host, std::string_view(b).substr(5, p[4]));
+            if (p[3] == 3) add_str(st, s, st.f->host, b.substr(5, p[4]));
             add_port(st, s, p + len - 2);
             st.step = Step::V5Reply;
             return Got::Next;
@@ -165,16 +166,16 @@ Got step(State& st, Session& s, size_t& used) {
 int socks_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
     auto& st = *static_cast<State*>(ctx);
     if (which < 0 || which > 1) return 0;
-    std::string& b = st.buf[which];
+    session::ParserBuffer& b = st.buf[which];
     if (b.size() + len > kMaxMessage) return -1;
-    b.append(reinterpret_cast<const char*>(data), len);
+    if (!b.append(s, data, len)) return -1;  // over the parser budget: -1 frees the state
     while (true) {
         size_t used = 0;
-        std::string& from = st.buf[side_of(st.step)];
+        session::ParserBuffer& from = st.buf[side_of(st.step)];
         Got g = step(st, s, used);
         if (g == Got::More) return 0;
         if (g == Got::Fail) return -1;
-        from.erase(0, used);
+        from.consume(used);
         if (g == Got::Tunnel) {
             restart_classification(s);
             return -1;

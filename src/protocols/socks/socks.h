@@ -12,7 +12,9 @@
 /// - SOCKS 5: the username/password sub-negotiation's user → `socks.user`; the request's address
 ///   (`socks.ip` for IPv4/IPv6, `socks.host` for a domain name) and `socks.port`; the tunnel starts
 ///   after a success reply.
-/// Each side buffers at most kMaxMessage bytes; anything unexpected ends the parser.
+/// Each side buffers at most kMaxMessage bytes; anything unexpected ends the parser. The bytes held
+/// count against the session's parser budget (`maxParserBuffer`); when it refuses them the parser
+/// ends and gives them back (fields of the steps before stay; the tunnel is not followed).
 #include <cstddef>
 
 #include "protocols/protocols.h"

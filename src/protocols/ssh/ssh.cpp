@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::ssh {
@@ -24,7 +25,12 @@ enum class St : uint8_t { Ident, Packets, Done };
 
 struct Direction {
     St st = St::Ident;
-    std::string buf;
+    session::ParserBuffer buf;
+    /// Ends the direction and gives its bytes back to the session.
+    void stop() {
+        st = St::Done;
+        buf.clear();
+    }
 };
 
 struct State {
@@ -122,14 +128,11 @@ void feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
         if (d.st == St::Ident) {
             const void* nl = std::memchr(data + i, '\n', len - i);
             size_t end = nl ? static_cast<size_t>(static_cast<const uint8_t*>(nl) - data) : len;
-            d.buf.append(reinterpret_cast<const char*>(data + i), std::min(end - i, kMaxLine + 1));
+            if (!d.buf.append(s, data + i, std::min(end - i, kMaxLine + 1))) return d.stop();
             i = nl ? end + 1 : len;
-            if (d.buf.size() > kMaxLine) {
-                d.st = St::Done;
-                return;
-            }
+            if (d.buf.size() > kMaxLine) return d.stop();
             if (!nl) return;
-            std::string_view line = d.buf;
+            std::string_view line = d.buf.view();
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
             if (line.starts_with("SSH-")) {
                 if (st.f->version >= 0) s.fields.add_string(*st.reg, st.f->version, line);
@@ -141,18 +144,15 @@ void feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
         // Packets: u32 length, u8 padding length, payload, padding.
         size_t want = 4;
         if (d.buf.size() >= 4) {
-            uint32_t plen = be32(reinterpret_cast<const uint8_t*>(d.buf.data()));
-            if (plen < 5 || plen > kMaxPacket) {
-                d.st = St::Done;
-                return;
-            }
+            uint32_t plen = be32(d.buf.bytes());
+            if (plen < 5 || plen > kMaxPacket) return d.stop();
             want = 4 + plen;
         }
         size_t take = std::min(want - d.buf.size(), len - i);
-        d.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!d.buf.append(s, data + i, take)) return d.stop();
         i += take;
         if (d.buf.size() < want || want == 4) continue;
-        const auto* p = reinterpret_cast<const uint8_t*>(d.buf.data());
+        const uint8_t* p = d.buf.bytes();
         size_t plen = want - 4, pad = p[4];
         if (pad + 1 <= plen) packet(st, s, which, p + 5, plen - 1 - pad);
         d.buf.clear();

@@ -8,7 +8,8 @@
 ///   the server-to-client lists from the server: `ssh.hasshServer`); the server's KEXDH/ECDH reply
 ///   (31) or DH-GEX reply (33) host key blob, base64 → `ssh.key`.
 /// Bounds: at most kMaxLine bytes of identification and kMaxPacket bytes of one packet are kept;
-/// anything larger or malformed ends that direction.
+/// anything larger or malformed ends that direction. The held bytes count against the session's
+/// parser budget (`maxParserBuffer`); when it refuses them the direction ends and gives them back.
 #include <cstddef>
 
 #include "protocols/protocols.h"

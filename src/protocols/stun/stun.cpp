@@ -9,6 +9,7 @@
 
 #include "core/ip_format.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::stun {
@@ -74,7 +75,12 @@ struct Direction {
     bool done = false;
     size_t want = 0;  ///< total bytes of the current frame once its header is in
     size_t skip = 0;  ///< bytes to drop (ChannelData, or a message's part past kMaxMessage)
-    std::string buf;
+    session::ParserBuffer buf;
+    /// Ends the direction and gives its bytes back to the session.
+    void stop() {
+        done = true;
+        buf.clear();
+    }
 };
 
 struct State {
@@ -177,10 +183,10 @@ void feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
         }
         const size_t target = d.want ? d.want : 4;
         size_t take = std::min(target - d.buf.size(), len - i);
-        d.buf.append(reinterpret_cast<const char*>(data + i), take);
+        if (!d.buf.append(s, data + i, take)) return d.stop();
         i += take;
         if (d.buf.size() < target) return;
-        const auto* p = reinterpret_cast<const uint8_t*>(d.buf.data());
+        const uint8_t* p = d.buf.bytes();
         if (!d.want) {
             const size_t body = be16(p + 2);
             if ((p[0] & 0xc0) == 0x40) {  // ChannelData: channel, length, data padded to 4
@@ -188,10 +194,7 @@ void feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
                 d.buf.clear();
                 continue;
             }
-            if ((p[0] & 0xc0) != 0) {
-                d.done = true;
-                return;
-            }
+            if ((p[0] & 0xc0) != 0) return d.stop();
             d.want = std::min(kHeader + body, kMaxMessage);
             d.skip = 0;
             if (d.want > 4) continue;

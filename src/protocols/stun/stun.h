@@ -11,7 +11,9 @@
 ///   XOR-RELAYED-ADDRESS (un-XORed with the magic cookie and transaction id) →
 ///   `stun.xorMappedIp`/`Port`, `stun.xorPeerIp`/`Port`, `stun.xorRelayedIp`/`Port`.
 /// Bounds: at most kMaxMessage bytes of a TCP message are kept (the attributes after them are
-/// skipped); bytes that are neither STUN nor ChannelData end the parser for that direction.
+/// skipped); bytes that are neither STUN nor ChannelData end the parser for that direction. Those
+/// held bytes count against the session's parser budget (`maxParserBuffer`); when it refuses them
+/// the direction ends and gives them back. A datagram is parsed in place and holds nothing.
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -15,7 +15,7 @@
 /// | tcp/ udp/ sctp/ icmp/ esp/ | IP protocols 6, 17, 132, 1 and 58, 50 and 51 |                   |
 /// | vxlan/ geneve/ gtp/ | UDP ports 4789 and 4790, 6081, 2152  | decoded only with > 8 bytes of payload  |
 /// | nsh/       | 0x894f (Network Service Header)              |                                         |
-/// | link/      | Decoder::decode (pcap link types)            | Ethernet, NULL, raw, SLL, SLL2, NFLOG, FR |
+/// | link/      | Decoder::decode (pcap link types)            | Ethernet, NULL, raw, SLL, SLL2, NFLOG, FR, radiotap |
 #include "decode/decoder.h"
 
 namespace flowdex::decode {

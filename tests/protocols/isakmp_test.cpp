@@ -103,13 +103,13 @@ std::string v2_transforms(uint8_t flags, uint16_t encId) {
     return header(kIspi, kRspi, 33, 0x20, 34, flags, payload(0, proposal));
 }
 
-// Arkime reads IKEv2 transform ids through its IKEv1 table (12 reads "aes-ctr") and skips the
-// payloads of messages with the initiator flag; exchange names depend on the major version.
-TEST(Isakmp, IkeV2NamesAndInitiatorFlag) {
-    nlohmann::json j = udp_exchange(500, {{0, v2_transforms(0x08, 13)}, {1, v2_transforms(0x20, 12)}}, 500);
+// IKEv2 transform ids by the IKEv2 table (13 AES-CTR, 28 ChaCha20) from both ends; exchange names
+// depend on the major version.
+TEST(Isakmp, IkeV2NamesAndVersionedExchanges) {
+    nlohmann::json j = udp_exchange(500, {{0, v2_transforms(0x08, 13)}, {1, v2_transforms(0x20, 28)}}, 500);
     ASSERT_TRUE(j.contains("isakmp")) << j.dump();
     const auto& k = j["isakmp"];
-    EXPECT_EQ(k["encryption"], nlohmann::json({"aes-ctr"}));
+    EXPECT_EQ(k["encryption"], nlohmann::json({"aes-ctr", "chacha20-poly1305"}));
     EXPECT_EQ(k["hash"], nlohmann::json({"prf-hmac-sha2-512"}));
     EXPECT_EQ(k["dhGroup"], nlohmann::json({"ecp384"}));
     EXPECT_EQ(k["exchangeType"], nlohmann::json({"ike-sa-init"}));

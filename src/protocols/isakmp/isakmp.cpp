@@ -33,11 +33,14 @@ constexpr Name kV1Exchanges[] = {
     {0, "none"},       {1, "base"},          {2, "identity-protection"}, {3, "authentication-only"},
     {4, "aggressive"}, {5, "informational"}, {32, "quick-mode"},         {33, "new-group-mode"}};
 constexpr Name kV2Exchanges[] = {{34, "ike-sa-init"}, {35, "ike-auth"}, {36, "create-child-sa"}, {37, "informational"}};
-// Arkime names IKEv1 and IKEv2 transform ids from one table (so IKEv2 id 12, AES-CBC, reads "aes-ctr").
-constexpr Name kEncryption[] = {{1, "des-cbc"},    {2, "idea-cbc"},    {3, "blowfish-cbc"}, {4, "rc5-r16-b64-cbc"},
-                                {5, "3des-cbc"},   {6, "cast-cbc"},    {7, "aes-cbc"},      {8, "camellia-cbc"},
-                                {12, "aes-ctr"},   {13, "aes-ccm-8"},  {14, "aes-ccm-12"},  {15, "aes-ccm-16"},
-                                {18, "aes-gcm-8"}, {19, "aes-gcm-12"}, {20, "aes-gcm-16"},  {23, "chacha20-poly1305"}};
+constexpr Name kV1Encryption[] = {{1, "des-cbc"},  {2, "idea-cbc"}, {3, "blowfish-cbc"}, {4, "rc5-r16-b64-cbc"},
+                                  {5, "3des-cbc"}, {6, "cast-cbc"}, {7, "aes-cbc"},      {8, "camellia-cbc"}};
+constexpr Name kV2Encryption[] = {{2, "des"},           {3, "3des"},          {5, "idea"},
+                                  {6, "cast"},          {7, "blowfish"},      {11, "null"},
+                                  {12, "aes-cbc"},      {13, "aes-ctr"},      {14, "aes-ccm-8"},
+                                  {15, "aes-ccm-12"},   {16, "aes-ccm-16"},   {18, "aes-gcm-8"},
+                                  {19, "aes-gcm-12"},   {20, "aes-gcm-16"},   {21, "null-auth-aes-gmac"},
+                                  {23, "camellia-cbc"}, {24, "camellia-ctr"}, {28, "chacha20-poly1305"}};
 constexpr Name kV1Hash[] = {{1, "md5"}, {2, "sha1"}, {3, "tiger"}, {4, "sha2-256"}, {5, "sha2-384"}, {6, "sha2-512"}};
 constexpr Name kV1Auth[] = {{1, "psk"},     {2, "dss-sig"},        {3, "rsa-sig"},       {4, "rsa-enc"},
                             {5, "rsa-enc"}, {64221, "hybrid-rsa"}, {65001, "xauth-psk"}, {65005, "xauth-rsa"}};
@@ -47,9 +50,9 @@ constexpr Name kGroups[] = {{1, "modp768"},        {2, "modp1024"},       {5, "m
                             {23, "modp2048s224"},  {24, "modp2048s256"},  {25, "ecp192"},        {26, "ecp224"},
                             {27, "brainpoolp224"}, {28, "brainpoolp256"}, {29, "brainpoolp384"}, {30, "brainpoolp512"},
                             {31, "curve25519"},    {32, "curve448"}};
-constexpr Name kV2Prf[] = {{1, "prf-hmac-md5"},     {2, "prf-hmac-sha1"},     {3, "prf-hmac-tiger"},
-                           {4, "prf-aes128-xcbc"},  {5, "prf-hmac-sha2-256"}, {6, "prf-hmac-sha2-384"},
-                           {7, "prf-hmac-sha2-512"}};
+constexpr Name kV2Prf[] = {{1, "prf-hmac-md5"},      {2, "prf-hmac-sha1"},     {3, "prf-hmac-tiger"},
+                           {4, "prf-aes128-xcbc"},   {5, "prf-hmac-sha2-256"}, {6, "prf-hmac-sha2-384"},
+                           {7, "prf-hmac-sha2-512"}, {8, "prf-aes128-cmac"}};
 
 /// Vendor IDs Arkime names, matched on their first 8 bytes.
 struct Vid {
@@ -86,8 +89,15 @@ constexpr uint16_t kNatTPort = 4500;
 constexpr uint32_t kIpsecDoi = 1;
 constexpr uint8_t kCertX509Signature = 4;
 constexpr uint8_t kV1FlagEncrypted = 0x01;
-constexpr uint8_t kV2FlagInitiator = 0x08;  // Arkime treats IKEv2 messages with this flag as encrypted
-enum class Payload : uint8_t { Sa = 1, Cert = 6, VendorId = 13, SaV2 = 33, CertV2 = 37, VendorIdV2 = 43 };
+enum class Payload : uint8_t {
+    Sa = 1,
+    Cert = 6,
+    VendorId = 13,
+    SaV2 = 33,
+    CertV2 = 37,
+    VendorIdV2 = 43,
+    Encrypted = 46
+};
 
 void add(const FieldRegistry& reg, Session& s, int pos, const char* v) {
     if (pos >= 0 && v && *v) s.fields.add_string(reg, pos, v);
@@ -156,7 +166,7 @@ void v1_transform(Ctx& c, Cursor t) {
         const uint16_t v = t.u16();
         switch (type & 0x7fff) {
             case 1:
-                add(c.reg, c.s, c.f.encryption, lookup(kEncryption, v));
+                add(c.reg, c.s, c.f.encryption, lookup(kV1Encryption, v));
                 break;
             case 2:
                 add(c.reg, c.s, c.f.hash, lookup(kV1Hash, v));
@@ -213,7 +223,7 @@ void v2_proposal(Ctx& c, Cursor p) {
         const uint8_t type = t.u8();
         t.skip(1);
         const uint16_t id = t.u16();
-        if (type == 1) add(c.reg, c.s, c.f.encryption, lookup(kEncryption, id));
+        if (type == 1) add(c.reg, c.s, c.f.encryption, lookup(kV2Encryption, id));
         if (type == 2) add(c.reg, c.s, c.f.hash, lookup(kV2Prf, id));
         if (type == 4) add(c.reg, c.s, c.f.dhGroup, lookup(kGroups, id));
     }
@@ -292,7 +302,7 @@ void message(Ctx& c, const uint8_t* d, size_t n) {
     add(c.reg, c.s, c.f.version, buf);
     const bool v2 = major == 2;
     add(c.reg, c.s, c.f.exchangeType, v2 ? lookup(kV2Exchanges, d[18]) : lookup(kV1Exchanges, d[18]));
-    if (d[19] & (v2 ? kV2FlagInitiator : kV1FlagEncrypted)) return;
+    if (!v2 && (d[19] & kV1FlagEncrypted)) return;  // IKEv2 is read up to its SK payload
     uint8_t next = d[16];
     Cursor b{d + kHeader, n - kHeader};
     while (next != 0 && b.left() >= 4) {
@@ -317,6 +327,8 @@ void message(Ctx& c, const uint8_t* d, size_t n) {
             case Payload::CertV2:
                 certificate(c, body);
                 break;
+            case Payload::Encrypted:
+                return;
         }
     }
 }

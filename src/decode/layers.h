@@ -8,7 +8,7 @@
 /// | mpls/      | 0x8847, 0x8848                               | labels popped to bottom of stack        |
 /// | pppoe/     | 0x8864 (PPPoE session), 0x880b (PPP)         |                                         |
 /// | arp/       | 0x0806                                       | keyed by the address asked about        |
-/// | other/     | LLDP 0x88cc; IGMP, OSPF, PIM, VRRP by IP protocol | sessions without ports             |
+/// | other/     | LLDP 0x88cc, IS-IS (NLPID 0x83); IGMP, OSPF, PIM, VRRP by IP protocol | no ports |
 /// | ipv4/      | 0x0800, IP protocol 4 (IP-in-IP)             | fragments reassembled (fragments.h)     |
 /// | ipv6/      | 0x86dd, IP protocol 41                       | hop-by-hop, routing, dest-opts walked   |
 /// | gre/       | IP protocol 47, ERSPAN I/II/III              |                                         |

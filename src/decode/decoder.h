@@ -75,6 +75,7 @@ enum class LinkType : uint16_t {
     FrameRelay = 107,
     Loop = 108,
     LinuxSll = 113,
+    Radiotap = 127,  ///< 802.11 with a radiotap header: only plain data frames carrying LLC/SNAP
     Ipv4 = 228,
     Ipv6 = 229,
     Nflog = 239,

@@ -8,14 +8,14 @@
 /// | mpls/      | 0x8847, 0x8848                               | labels popped to bottom of stack        |
 /// | pppoe/     | 0x8864 (PPPoE session), 0x880b (PPP)         |                                         |
 /// | arp/       | 0x0806                                       | keyed by the address asked about        |
-/// | other/     | LLDP 0x88cc; IGMP, OSPF, PIM, VRRP by IP protocol | sessions without ports             |
+/// | other/     | LLDP 0x88cc, IS-IS (NLPID 0x83); IGMP, OSPF, PIM, VRRP by IP protocol | no ports |
 /// | ipv4/      | 0x0800, IP protocol 4 (IP-in-IP)             | fragments reassembled (fragments.h)     |
 /// | ipv6/      | 0x86dd, IP protocol 41                       | hop-by-hop, routing, dest-opts walked   |
 /// | gre/       | IP protocol 47, ERSPAN I/II/III              |                                         |
 /// | tcp/ udp/ sctp/ icmp/ esp/ | IP protocols 6, 17, 132, 1 and 58, 50 and 51 |                   |
 /// | vxlan/ geneve/ gtp/ | UDP ports 4789 and 4790, 6081, 2152  | decoded only with > 8 bytes of payload  |
 /// | nsh/       | 0x894f (Network Service Header)              |                                         |
-/// | link/      | Decoder::decode (pcap link types)            | Ethernet, NULL, raw, SLL, SLL2, NFLOG, FR |
+/// | link/      | Decoder::decode (pcap link types)            | Ethernet, NULL, raw, SLL, SLL2, NFLOG, FR, radiotap |
 #include "decode/decoder.h"
 
 namespace flowdex::decode {

@@ -198,6 +198,31 @@ TEST(Ieee8023Decode, OtherLlcIsCorruptEtherSession) {
     EXPECT_EQ(p.ethertype, 24);
 }
 
+// IS-IS (OSI LLC, NLPID 0x83): Arkime keeps every IS-IS frame in one session (its record's ethertype
+// is the 802.3 length of the first frame: firstEthertype). Other NLPIDs stay corrupt-ether.
+TEST(Ieee8023Decode, OsiIsisIsOneLumpedIsisSession) {
+    Decoder d;
+    Bytes llc{0xfe, 0xfe, 0x03, 0x83, 0x1b, 0x01, 0x00, 0x10, 0x01, 0x00, 0x00, 0x02};
+    Bytes f = eth(static_cast<uint16_t>(llc.size()), llc, kMacB, kMacA);
+    Packet p = packet_of(f);
+    ASSERT_EQ(d.decode(p), PacketRC::DoProcess);
+    EXPECT_EQ(p.kind, SessionKind::Ether);
+    ASSERT_NE(p.kindName, nullptr);
+    EXPECT_STREQ(p.kindName, "isis");
+    EXPECT_EQ(p.keyMode, KeyMode::Lumped);
+    EXPECT_EQ(p.firstEthertype, llc.size());
+    EXPECT_EQ(p.ethertype, 0x83);  // the lumped session's key; the record wants firstEthertype
+    EXPECT_EQ(p.payloadOffset, 14 + 4);
+    EXPECT_EQ(p.payloadLen, static_cast<uint32_t>(llc.size() - 4));
+
+    Bytes esis{0xfe, 0xfe, 0x03, 0x82, 0x09, 0x01, 0x00, 0x04};
+    Bytes g = eth(static_cast<uint16_t>(esis.size()), esis);
+    Packet q = packet_of(g);
+    ASSERT_EQ(d.decode(q), PacketRC::DoProcess);
+    EXPECT_STREQ(q.kindName, "corrupt-ether");
+    EXPECT_EQ(q.keyMode, KeyMode::MacPair);
+}
+
 TEST(EthernetDecode, UnknownEthertypeIsUnknownEtherSession) {
     Decoder d;
     Bytes f = eth(0x88b5, zeros(30, 1));

@@ -175,6 +175,20 @@ inline Bytes frame_relay(uint16_t type, const Bytes& payload) {
     return b;
 }
 
+/// Radiotap (link type 127): a `rtLen`-byte radiotap header, a 24-byte 802.11 header with frame
+/// control `fc` (0x08: data), LLC aa aa 03, the SNAP OUI `oui` and the ethertype.
+inline Bytes radiotap(uint16_t type, const Bytes& payload, uint8_t fc = 0x08, uint8_t rtLen = 18, uint32_t oui = 0) {
+    Bytes b{0, 0, rtLen, 0};
+    b.resize(rtLen, 0);
+    Bytes wlan{fc, 0x01, 0x2c, 0x00};
+    append(wlan, zeros(20, 0x11));
+    append(b, wlan);
+    append(b, Bytes{0xaa, 0xaa, 0x03, uint8_t(oui >> 16), uint8_t(oui >> 8), uint8_t(oui)});
+    put16(b, type);
+    append(b, payload);
+    return b;
+}
+
 // ---------------------------------------------------------------- network layers
 
 struct Ip4Opts {

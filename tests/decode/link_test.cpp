@@ -192,6 +192,40 @@ TEST(LinkDecode, FrameRelay) {
     EXPECT_EQ(d.decode(s), PacketRC::Corrupt);
 }
 
+TEST(LinkDecode, RadiotapDataFrameWithSnap) {
+    Decoder d;
+    Bytes f = radiotap(0x0800, tcp4());
+    Packet p = packet_of(f, 127);
+    ASSERT_EQ(d.decode(p), PacketRC::DoProcess);
+    expect_tcp4_at(p, 18 + 24 + 8);
+    EXPECT_EQ(p.ethertype, 0x0800);
+
+    Bytes f6 = radiotap(0x86dd, udp6(), 0x08, 36);
+    Packet q = packet_of(f6, 127);
+    ASSERT_EQ(d.decode(q), PacketRC::DoProcess);
+    EXPECT_TRUE(q.v6);
+    EXPECT_EQ(q.ipOffset, 36 + 24 + 8);
+}
+
+TEST(LinkDecode, RadiotapOtherFramesAreNotSessions) {
+    Decoder d;
+    // QoS data (0x88), a management frame, a non-zero SNAP OUI, a non-zero radiotap version, too short.
+    for (const Bytes& f : {radiotap(0x0800, tcp4(), 0x88), radiotap(0x0800, tcp4(), 0x80),
+                           radiotap(0x0800, tcp4(), 0x08, 18, 0x00000c)}) {
+        Packet p = packet_of(f, 127);
+        EXPECT_NE(d.decode(p), PacketRC::DoProcess);
+        EXPECT_EQ(p.kind, SessionKind::None);
+    }
+    Bytes bad = radiotap(0x0800, tcp4());
+    bad[0] = 1;
+    Packet p = packet_of(bad, 127);
+    EXPECT_NE(d.decode(p), PacketRC::DoProcess);
+    Bytes shortFrame = radiotap(0x0800, {});
+    Packet s = packet_of(shortFrame, 127, 0, 35);
+    EXPECT_NE(d.decode(s), PacketRC::DoProcess);
+    EXPECT_EQ(d.stats().get(Outcome::Ok), 0u);
+}
+
 TEST(LinkDecode, UnknownLinkTypeIsCountedNotSession) {
     Decoder d;
     Bytes f = tcp4();

@@ -11,6 +11,11 @@ constexpr uint16_t kNflogTlvPayload = 9;
 constexpr uint32_t kSllHeader = 16;
 constexpr uint32_t kSll2Header = 20;
 constexpr uint16_t kFrameRelayIpv4 = 0x03cc;
+constexpr uint32_t kRadiotapMin = 36;
+constexpr uint32_t kWlanHeader = 24;
+constexpr uint32_t kLlcHeader = 3;
+constexpr uint32_t kSnapOui = 3;
+constexpr uint8_t kWlanDataFrame = 0x08;
 
 PacketRC decode_null(Decoder& d, Packet& p) {
     if (p.caplen <= 4) return d.note(Outcome::Truncated), PacketRC::Corrupt;
@@ -52,6 +57,20 @@ PacketRC decode_frame_relay(Decoder& d, Packet& p) {
     return d.run_ethernet(p, p.data + 4, p.caplen - 4, type);
 }
 
+// Arkime's rule: the radiotap length is read from byte 2 only, the 802.11 header must be a plain
+// (non-QoS) data frame and the SNAP OUI zero; anything else is an unknown packet, not a session.
+PacketRC decode_radiotap(Decoder& d, Packet& p) {
+    if (p.caplen < kRadiotapMin || p.data[0] != 0) return d.note(Outcome::Unsupported), PacketRC::UnknownEther;
+    uint32_t n = p.data[2];
+    if (n + kWlanHeader + 8 >= p.caplen || p.data[n] != kWlanDataFrame)
+        return d.note(Outcome::Unsupported), PacketRC::UnknownEther;
+    n += kWlanHeader + kLlcHeader;
+    if (p.data[n] != 0 || p.data[n + 1] != 0 || p.data[n + 2] != 0)
+        return d.note(Outcome::Unsupported), PacketRC::UnknownEther;
+    n += kSnapOui;
+    return d.run_ethernet(p, p.data + n + 2, p.caplen - n - 2, load_be16(p.data + n));
+}
+
 }  // namespace
 
 PacketRC Decoder::decode_link(Packet& p) {
@@ -80,6 +99,8 @@ PacketRC Decoder::decode_link(Packet& p) {
             return decode_nflog(*this, p);
         case LinkType::FrameRelay:
             return decode_frame_relay(*this, p);
+        case LinkType::Radiotap:
+            return decode_radiotap(*this, p);
     }
     note(Outcome::UnknownLink);
     return PacketRC::Corrupt;

@@ -32,6 +32,9 @@ char kOspf[] = "ospf";
 char kPim[] = "pim";
 char kVrrp[] = "vrrp";
 char kLldp[] = "lldp";
+char kIsis[] = "isis";
+// IS-IS runs over OSI LLC (fe fe 03); the 802.3 decoder dispatches its NLPID as the "ethertype".
+constexpr uint16_t kNlpidIsis = 0x83;
 
 }  // namespace
 
@@ -41,6 +44,7 @@ void register_other(Decoder& d) {
     d.set_ip_handler(ipproto::kPim, {lumped_ip, kPim, "pim"});
     d.set_ip_handler(ipproto::kVrrp, {named_ip, kVrrp, "vrrp"});
     d.set_ether_handler(ethertype::kLldp, {named_ether, kLldp, "lldp"});
+    d.set_ether_handler(kNlpidIsis, {named_ether, kIsis, "isis"});
 }
 
 }  // namespace flowdex::decode

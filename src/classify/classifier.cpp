@@ -79,6 +79,20 @@ void ClassifierRegistry::classify_ip_protocol(session::Session& s, uint8_t proto
         if (e.ppid == proto) e.fn(e.ctx, s, data, len, which);
 }
 
+bool ClassifierRegistry::add_ethertype(std::string name, uint16_t ethertype, ClassifyFn fn, void* ctx) {
+    for (const PpidEntry& e : ethertypes_)
+        if (e.name == name && e.ppid == ethertype) return false;
+    ethertypes_.push_back({std::move(name), ethertype, fn, ctx});
+    ++count_;
+    return true;
+}
+
+void ClassifierRegistry::classify_ethertype(session::Session& s, uint16_t ethertype, const uint8_t* data, uint32_t len,
+                                            int which) const {
+    for (const PpidEntry& e : ethertypes_)
+        if (e.ppid == ethertype) e.fn(e.ctx, s, data, len, which);
+}
+
 void ClassifierRegistry::classify_sctp_protocol(session::Session& s, uint32_t ppid, const uint8_t* data, uint32_t len,
                                                 int which) const {
     for (const PpidEntry& e : ppids_)

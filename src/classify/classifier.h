@@ -52,6 +52,9 @@ class ClassifierRegistry {
     bool add_sctp_protocol(std::string name, uint32_t ppid, ClassifyFn fn, void* ctx);
     /// `fn` runs on the first IP payload of each direction of a session of IP protocol `proto`.
     bool add_ip_protocol(std::string name, uint8_t proto, ClassifyFn fn, void* ctx);
+    /// `fn` runs on the first payload of each direction of a session without IP whose frames carry
+    /// `ethertype` (for OSI LLC frames, the NLPID: IS-IS is 0x83).
+    bool add_ethertype(std::string name, uint16_t ethertype, ClassifyFn fn, void* ctx);
 
     /// Runs every classifier matching this first payload. `clientPort`/`serverPort` select the
     /// port classifiers. Payloads shorter than 2 bytes are not classified.
@@ -59,6 +62,8 @@ class ClassifierRegistry {
                   uint16_t serverPort) const;
     void classify_sctp_protocol(session::Session& s, uint32_t ppid, const uint8_t* data, uint32_t len, int which) const;
     void classify_ip_protocol(session::Session& s, uint8_t proto, const uint8_t* data, uint32_t len, int which) const;
+    void classify_ethertype(session::Session& s, uint16_t ethertype, const uint8_t* data, uint32_t len,
+                            int which) const;
 
     bool empty() const { return count_ == 0; }
     size_t size() const { return count_; }
@@ -87,6 +92,7 @@ class ClassifierRegistry {
     std::vector<PortEntry> ports_;
     std::vector<PpidEntry> ppids_;
     std::vector<PpidEntry> ipProtocols_;  ///< `ppid` holds the IP protocol number
+    std::vector<PpidEntry> ethertypes_;   ///< `ppid` holds the ethertype (or NLPID)
     size_t count_ = 0;
     bool frozen_ = false;
 };

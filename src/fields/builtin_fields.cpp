@@ -422,6 +422,7 @@ constexpr Row kRows[] = {
     {"mqtt", K::TermField, "mqtt.type", "mqtt.type", "mqtt.type", "mqtt.type", T::StrSet, kCnt},
     {"mqtt", K::TermField, "mqtt.version", "mqtt.version", "mqtt.version", "mqtt.version", T::StrSet, kCnt},
     {"mqtt", K::TermField, "mqtt.willTopic", "mqtt.willTopic", "mqtt.willTopic", "mqtt.willTopic", T::StrSet, kCnt},
+    {"isis", K::LoTermField, "isis.msgType", "isis.msgType", "isis.msgType", "ISIS Msg Type field", T::StrSet, 0},
     {"nbns", K::TermField, "nbns.host", "nbns.host", "nbns.host", "nbns.host", T::StrSet, kCnt},
     {"nbns", K::Ip, "nbns.ip", "nbns.ip", "nbns.ip", "nbns.ip", T::IpSet, kCnt},
     {"nbns", K::TermField, "nbns.name", "nbns.name", "nbns.name", "nbns.name", T::StrSet, kCnt},

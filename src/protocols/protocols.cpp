@@ -20,6 +20,7 @@
 #include "protocols/imap/imap.h"
 #include "protocols/irc/irc.h"
 #include "protocols/isakmp/isakmp.h"
+#include "protocols/isis/isis.h"
 #include "protocols/krb5/krb5.h"
 #include "protocols/ldap/ldap.h"
 #include "protocols/modbus/modbus.h"
@@ -114,6 +115,7 @@ void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_mqtt(r);
     register_dnp3(r);
     register_ospf(r);
+    register_isis(r);
     register_modbus(r);
     register_synchrophasor(r);
     register_bacnet(r);

@@ -277,7 +277,10 @@ Session* FlowTable::create(const Packet& p, const FlowKey& k, uint32_t h, bool s
     s->kindName = p.kindName;
     s->ipProtocol = p.ipProtocol;
     s->haveEthertype = p.haveEthertype && p.linkType == 1;
-    s->ethertype = p.kind == SessionKind::Ether ? p.ethertype : p.firstEthertype;
+    // Sessions without IP record the ethertype they are keyed by, unless the frame was 802.3 (the
+    // first "ethertype" a length: OSI LLC, IS-IS), where Arkime records that length.
+    constexpr uint16_t kMinEthertype = 0x0600;
+    s->ethertype = p.kind == SessionKind::Ether && p.firstEthertype >= kMinEthertype ? p.ethertype : p.firstEthertype;
     s->linkType = p.linkType;
     s->firstFileIndex = p.fileIndex;
     s->firstPos = p.readerPos;
@@ -402,6 +405,15 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
             break;
         case SessionKind::Arp:
             arp_fields(s, p);
+            break;
+        case SessionKind::Ether:  // as OtherIp: only parsers see the payload (IS-IS after its NLPID)
+            if (p.payloadLen > 0) {
+                if (!s.classified[dir]) {
+                    s.classified[dir] = true;
+                    ctx_.classifiers->classify_ethertype(s, p.ethertype, payload, p.payloadLen, dir);
+                }
+                run_parsers(s, dir, payload, p.payloadLen);
+            }
             break;
         default:
             break;

@@ -247,6 +247,7 @@ void MimeReader::body_line(std::string_view line, const MimeSink& sink) {
             if (where_ == Where::PartHeaders) part_headers_done(sink);
             if (refused_) return;
             finish_part(sink);
+            if (refused_) return;
             boundaries_.resize(std::min(boundaries_.size(), exact ? k + 1 : k));
             pendingBoundary_.clear();
             base64_ = false;

@@ -180,5 +180,22 @@ TEST(Http2, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Http2, EveryBudgetGivesBytesBack) {
+    const std::vector<Msg> msgs = conversation();
+    const nlohmann::json full = tcp_exchange(80, msgs)["http"];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= 4000; budget += 100) {
+        BudgetRun r = budget_exchange(80, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record["http"], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(whole);
+}
+
 }  // namespace http2_test
 }  // namespace flowdex::session::test

@@ -126,5 +126,22 @@ TEST(WebSocket, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(WebSocket, EveryBudgetGivesBytesBack) {
+    const std::vector<Msg> msgs = session();
+    const nlohmann::json full = tcp_exchange(80, msgs)["websocket"];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= 400; budget += 10) {
+        BudgetRun r = budget_exchange(80, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record["websocket"], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(whole);
+}
+
 }  // namespace websocket_test
 }  // namespace flowdex::session::test

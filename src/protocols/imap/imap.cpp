@@ -128,7 +128,10 @@ bool server_bytes(State& st, Session& s, const uint8_t* data, uint32_t len) {
         if (inLiteral && st.literalLeft - 1 < len - i) stop = i + static_cast<uint32_t>(st.literalLeft - 1);
         const void* nl = std::memchr(data + i, '\n', stop - i);
         const uint32_t end = nl ? static_cast<uint32_t>(static_cast<const uint8_t*>(nl) - data) : stop;
-        const size_t take = buf.size() < kMaxLine ? std::min<size_t>(end - i, kMaxLine - buf.size()) : 0;
+        // A literal's body lines are not read: not kept either.
+        const size_t take = buf.size() < kMaxLine && st.server != Server::LiteralBody
+                                ? std::min<size_t>(end - i, kMaxLine - buf.size())
+                                : 0;
         if (!buf.append(s, data + i, take)) return false;
         const uint32_t used = end - i + (nl ? 1 : 0);
         if (inLiteral) st.literalLeft -= used;

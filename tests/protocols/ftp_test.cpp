@@ -61,5 +61,29 @@ TEST(Ftp, EmptyOrUnfinishedUserAddsNoUser) {
     EXPECT_FALSE(j.contains("user")) << j.dump();
 }
 
+TEST(Ftp, ParserBudget) {
+    // A command line longer than the budget (shorter than kMaxLine): the parser stops; the login
+    // before stays, nothing after it is read.
+    std::vector<Msg> msgs = kLogin;
+    const std::string site = "SITE " + std::string(600, 'x') + "\r\n";
+    msgs.push_back({0, site + "USER second\r\n"});
+    msgs.push_back({1, "500 no\r\n"});
+    constexpr uint32_t kSmall = 300;
+    ASSERT_GT(site.size(), kSmall);
+    ASSERT_LT(site.size(), protocols::ftp::kMaxLine);
+    BudgetRun small = budget_exchange(21, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "ftp"));
+    expect_login(small.record);
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(21, msgs, static_cast<uint32_t>(site.size()));
+    const nlohmann::json full = tcp_exchange(21, msgs);
+    EXPECT_EQ(enough.record["ftp"], full["ftp"]);
+    EXPECT_EQ(enough.record["user"], full["user"]);
+    EXPECT_EQ(full["user"], nlohmann::json::array({"anonymous", "second"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace ftp_test
 }  // namespace flowdex::session::test

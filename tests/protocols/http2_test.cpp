@@ -156,5 +156,46 @@ TEST(Http2, BrokenFramesAndHeaderBlocks) {
     EXPECT_EQ(j["http"]["method"], nlohmann::json({"PRI"}));
 }
 
+TEST(Http2, ParserBudget) {
+    // The client's first header frame (its 3000-byte x-long value, HPACK-coded) is over the budget:
+    // the client direction stops there. The server's frames are still read.
+    const std::vector<Msg> msgs = conversation();
+    constexpr uint32_t kSmall = 600;
+    BudgetRun small = budget_exchange(80, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "http"));
+    const nlohmann::json& h = small.record["http"];
+    // GET and /style.css come from the server's PUSH_PROMISE; nothing from the client's requests.
+    EXPECT_EQ(h["method"], nlohmann::json({"PRI", "GET"})) << h.dump();
+    EXPECT_FALSE(h.contains("key"));
+    EXPECT_FALSE(h.contains("requestHeader"));
+    EXPECT_EQ(h["path"], nlohmann::json({"/style.css"}));
+    EXPECT_EQ(h["statuscode"], nlohmann::json({200, 201}));
+    EXPECT_EQ(h["md5"], nlohmann::json({md5_hex(kPage), md5_hex(kCss)}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(80, msgs, 8000);
+    expect_h2(enough.record);
+    EXPECT_EQ(enough.record["http"], tcp_exchange(80, msgs)["http"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
+TEST(Http2, EveryBudgetGivesBytesBack) {
+    const std::vector<Msg> msgs = conversation();
+    const nlohmann::json full = tcp_exchange(80, msgs)["http"];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= 4000; budget += 100) {
+        BudgetRun r = budget_exchange(80, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record["http"], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(whole);
+}
+
 }  // namespace http2_test
 }  // namespace flowdex::session::test

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "protocols/http/http.h"
 #include "session/session_harness.h"
 
@@ -317,6 +318,75 @@ TEST(Http, ResponseBodyMagic) {
     EXPECT_EQ(http["bodyMagic"], nlohmann::json({"text/html"})) << "the request body is not typed";
     http = run({req}, {"HTTP/1.1 204 No Content\r\n\r\n"});
     EXPECT_FALSE(http.contains("bodyMagic"));
+}
+
+TEST(Http, ParserBudget) {
+    // A request whose long header line alone is over the budget: the client direction stops (no
+    // message fields, no URL left behind), the response is still read.
+    const std::string longValue(2000, 'a');
+    const std::string req = "GET /budget?k=v HTTP/1.1\r\nHost: example.com\r\nX-Long: " + longValue + "\r\n\r\n";
+    const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    const std::vector<Msg> msgs{{0, req}, {1, resp}};
+    constexpr uint32_t kSmall = 1000;
+    ASSERT_GT(longValue.size(), kSmall);
+    BudgetRun small = budget_exchange(80, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "http"));
+    const nlohmann::json& h = small.record["http"];
+    for (const char* field : {"method", "uri", "path", "key", "host", "clientVersion", "requestHeader"})
+        EXPECT_FALSE(h.contains(field)) << field;
+    EXPECT_EQ(h["statuscode"], nlohmann::json({200}));
+    EXPECT_EQ(h["serverVersion"], nlohmann::json({"1.1"}));
+    EXPECT_EQ(h["md5"], nlohmann::json({"5d41402abc4b2a76b9719d911017c592"}));  // md5("hello")
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the long line held twice (as the line, then as the pending header): as without a budget.
+    BudgetRun enough = budget_exchange(80, msgs, static_cast<uint32_t>(4 * req.size()));
+    EXPECT_EQ(enough.record["http"], tcp_exchange(80, msgs)["http"]);
+    EXPECT_EQ(enough.record["http"]["uri"], nlohmann::json({"example.com/budget?k=v"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+
+    // A response body whose libmagic sample does not fit: the server direction stops before the
+    // body's hashes, what the request gave stays.
+    const std::string html = "<!DOCTYPE html>\n<html><body>" + std::string(400, 'x') + "</body></html>\n";
+    const std::string req2 = "GET /page HTTP/1.1\r\nHost: example.com\r\n\r\n";
+    const std::string resp2 = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(html.size()) + "\r\n\r\n" + html;
+    const std::vector<Msg> msgs2{{0, req2}, {1, resp2}};
+    constexpr uint32_t kSample = 200;  // under the 256-byte sample, over every line of both messages
+    ASSERT_GT(html.size(), 256u);
+    BudgetRun noSample = budget_exchange(80, msgs2, kSample);
+    const nlohmann::json& h2 = noSample.record["http"];
+    EXPECT_EQ(h2["uri"], nlohmann::json({"example.com/page"}));
+    EXPECT_EQ(h2["statuscode"], nlohmann::json({200}));
+    EXPECT_FALSE(h2.contains("md5"));
+    EXPECT_FALSE(h2.contains("bodyMagic"));
+    EXPECT_EQ(noSample.budgetSessions, 1u);
+    EXPECT_EQ(noSample.heldAtFree, 0u);
+    BudgetRun withSample = budget_exchange(80, msgs2, 1000);
+    EXPECT_EQ(withSample.record["http"], tcp_exchange(80, msgs2)["http"]);
+    EXPECT_EQ(withSample.record["http"]["bodyMagic"], nlohmann::json({"text/html"}));
+    EXPECT_EQ(withSample.budgetSessions, 0u);
+    EXPECT_EQ(withSample.heldAtFree, 0u);
+}
+
+TEST(Http, EveryBudgetGivesBytesBack) {
+    // Whatever the budget, nothing stays counted when the session is freed, and a run that was
+    // never refused is the unbudgeted record.
+    const std::vector<Msg> msgs{{0, kRequest}, {1, kResponse}};
+    const nlohmann::json full = tcp_exchange(80, msgs)["http"];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= 200; budget += 5) {
+        BudgetRun r = budget_exchange(80, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        EXPECT_LE(r.budgetSessions, 1u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record["http"], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(whole);
 }
 
 }  // namespace http_test

@@ -90,5 +90,28 @@ TEST(Imap, OnlyAnImapGreetingAttachesTheParser) {
     EXPECT_FALSE(j.contains("email")) << j.dump();
 }
 
+TEST(Imap, ParserBudget) {
+    // A client line longer than the budget: the parser stops. The folder selected before stays;
+    // the EXAMINE after it and the fetched headers are not read.
+    std::vector<Msg> msgs = dialogue();
+    msgs[5].bytes = "a3 NOOP " + std::string(3000, 'x') + "\r\na3 EXAMINE Archive\r\n";
+    constexpr uint32_t kSmall = 1000;
+    ASSERT_GT(msgs[5].bytes.find('\n'), kSmall);
+    ASSERT_LT(literal_fetch(kMsg).find('\n'), kSmall);  // the server's longest line before the literal
+    BudgetRun small = budget_exchange(143, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "imap"));
+    const nlohmann::json& e = small.record["email"];
+    EXPECT_EQ(e["folder"], nlohmann::json({"INBOX"})) << e.dump();
+    EXPECT_FALSE(e.contains("src"));
+    EXPECT_FALSE(e.contains("subject"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(143, msgs, static_cast<uint32_t>(2 * msgs[5].bytes.size()));
+    expect_mail(enough.record);
+    EXPECT_EQ(enough.record["email"], tcp_exchange(143, msgs)["email"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace imap_test
 }  // namespace flowdex::session::test

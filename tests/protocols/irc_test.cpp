@@ -40,5 +40,26 @@ TEST(Irc, OverlongLineSkipped) {
     EXPECT_EQ(j["irc"]["channel"], nlohmann::json::array({"#ok"}));
 }
 
+TEST(Irc, ParserBudget) {
+    // A JOIN line longer than the budget (shorter than kMaxLine): the parser stops; the nick read
+    // before stays, no channel is read.
+    const std::string join = "JOIN #" + std::string(300, 'x') + "\r\n";
+    const std::vector<Msg> msgs = {{0, "NICK johndoe\r\nUSER john 0 * :John Doe\r\n"}, {0, join + "JOIN #ok\r\n"}};
+    constexpr uint32_t kSmall = 100;
+    ASSERT_GT(join.size(), kSmall);
+    ASSERT_LT(join.size(), protocols::irc::kMaxLine);
+    BudgetRun small = budget_exchange(6667, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "irc"));
+    EXPECT_EQ(small.record["irc"]["nick"], nlohmann::json::array({"johndoe"}));
+    EXPECT_FALSE(small.record["irc"].contains("channel"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(6667, msgs, static_cast<uint32_t>(join.size()));
+    EXPECT_EQ(enough.record["irc"], tcp_exchange(6667, msgs)["irc"]);
+    EXPECT_EQ(enough.record["irc"]["channel"].size(), 2u);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace irc_test
 }  // namespace flowdex::session::test

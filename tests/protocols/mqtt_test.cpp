@@ -120,5 +120,30 @@ TEST(Mqtt, NotMqttOrTruncated) {
     }
 }
 
+TEST(Mqtt, ParserBudget) {
+    // A PUBLISH body over the budget: the client direction stops there (no topic from it, nor
+    // from the UNSUBSCRIBE after it); what came before and the server's packets stay.
+    std::vector<Msg> msgs = kSession;
+    msgs[4].bytes = publish(1, "a/x", std::string(1000, 'p'));
+    constexpr uint32_t kSmall = 200;
+    ASSERT_GT(msgs[4].bytes.size(), kSmall);
+    ASSERT_LT(msgs[0].bytes.size(), kSmall);
+    BudgetRun small = budget_exchange(1883, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "mqtt"));
+    const nlohmann::json& m = small.record["mqtt"];
+    EXPECT_EQ(m["clientId"], nlohmann::json({"Dev-1"}));
+    EXPECT_EQ(m["topic"], nlohmann::json({"a/#", "b/+"}));
+    EXPECT_EQ(m["qos"], nlohmann::json({2}));
+    EXPECT_EQ(m["connackCode"], nlohmann::json::array({0}));
+    EXPECT_EQ(m["type"], nlohmann::json({"CONNECT", "CONNACK", "SUBSCRIBE", "SUBACK", "PUBLISH", "PUBACK"}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(1883, msgs, static_cast<uint32_t>(msgs[4].bytes.size()));
+    EXPECT_EQ(enough.record["mqtt"], tcp_exchange(1883, msgs)["mqtt"]);
+    EXPECT_EQ(enough.record["mqtt"]["topic"], nlohmann::json({"a/#", "b/+", "a/x", "c/d"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace mqtt_test
 }  // namespace flowdex::session::test

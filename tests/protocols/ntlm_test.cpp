@@ -78,12 +78,21 @@ std::string smb(const std::string& blob) {
     return "\x00\x00"s + le16(0) + body;  // NetBIOS length is not checked by the scanner
 }
 
-nlohmann::json run(uint16_t port, const std::vector<std::string>& client, const std::vector<std::string>& server) {
-    Harness h;
-    protocols::Registries regs{h.registry, h.classifiers, h.hooks};
-    protocols::register_ntlm(regs);
-    protocols::register_signatures(regs);
-    h.start();
+/// A harness with the ntlm fields and the signatures, its parsers limited to `budget` bytes per session.
+struct NtlmHarness : Harness {
+    explicit NtlmHarness(uint32_t budget) {
+        protocols::Registries regs{registry, classifiers, hooks};
+        protocols::register_ntlm(regs);
+        protocols::register_signatures(regs);
+        ctx.settings.maxParserBuffer = budget;
+        start();
+    }
+};
+
+/// The client's record; the table's counts in `stats` when given.
+nlohmann::json run(uint16_t port, const std::vector<std::string>& client, const std::vector<std::string>& server,
+                   uint32_t budget = TableSettings::kDefaultMaxParserBuffer, TableStats* stats = nullptr) {
+    NtlmHarness h(budget);
     TcpFlow f;
     f.sport = port;
     uint64_t t = T0;
@@ -103,6 +112,7 @@ nlohmann::json run(uint16_t port, const std::vector<std::string>& client, const 
         }
     }
     h.table->flush_all();
+    if (stats) *stats = h.table->stats();
     const Saved* s = h.find_saved("10.0.0.1");
     EXPECT_NE(s, nullptr);
     return s ? s->json : nlohmann::json();
@@ -165,6 +175,33 @@ TEST(Ntlm, TruncatedAndMalformed) {
         c[i] = static_cast<char>(c[i] ^ 0xa5);
         run(445, {smb(c)}, {});
     }
+}
+
+TEST(Ntlm, ParserBudget) {
+    // Room for the negotiate and challenge messages, not for the authenticate one: the client
+    // direction stops there (no user, no type 3), what came before stays.
+    const std::vector<std::string> client{smb(negotiate()), smb(authenticate("Alice"))}, server{smb(challenge())};
+    constexpr uint32_t kSmall = 120;
+    ASSERT_LT(negotiate().size(), kSmall);
+    ASSERT_LT(challenge().size(), kSmall);
+    ASSERT_GT(authenticate("Alice").size(), kSmall);
+    TableStats small;
+    nlohmann::json j = run(445, client, server, kSmall, &small);
+    ASSERT_TRUE(j.contains("ntlm")) << j.dump();
+    std::vector<std::string> types = j["ntlm"]["type"];
+    std::sort(types.begin(), types.end());
+    EXPECT_EQ(types, (std::vector<std::string>{"1", "2"}));
+    EXPECT_EQ(j["ntlm"]["targetName"], nlohmann::json({"CORPTGT"}));
+    EXPECT_FALSE(j.contains("user"));
+    EXPECT_EQ(small.parserBudgetSessions, 1u);
+    EXPECT_EQ(small.parserHeldAtFree, 0u);
+    // Room for the largest message: as without a budget.
+    TableStats enough;
+    j = run(445, client, server, static_cast<uint32_t>(authenticate("Alice").size()), &enough);
+    expect_full(j);
+    EXPECT_EQ(j, run(445, client, server));
+    EXPECT_EQ(enough.parserBudgetSessions, 0u);
+    EXPECT_EQ(enough.parserHeldAtFree, 0u);
 }
 
 }  // namespace ntlm_test

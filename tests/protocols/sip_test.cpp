@@ -102,5 +102,31 @@ TEST(Sip, NotSipOrCutLeavesNoJunk) {
     EXPECT_FALSE(j["sip"].contains("callid"));
 }
 
+TEST(Sip, ParserBudget) {
+    // A REGISTER header line longer than the budget: the client direction stops there. The INVITE
+    // and the server's answers stay; the REGISTER's later headers are not read.
+    std::vector<Msg> msgs = tcp_msgs();
+    const std::string longLine = "X-Long: " + std::string(1500, 'x') + "\r\n";
+    msgs[2].bytes =
+        "REGISTER sip:registrar.example.com SIP/2.0\r\n" + longLine + kRegister.substr(kRegister.find("To:"));
+    constexpr uint32_t kSmall = 1000;
+    ASSERT_GT(longLine.size(), kSmall);
+    ASSERT_LT(longLine.size(), protocols::sip::kMaxLine);
+    BudgetRun small = budget_exchange(5060, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "sip"));
+    const nlohmann::json& s = small.record["sip"];
+    EXPECT_EQ(s["method"], nlohmann::json({"INVITE", "REGISTER"}));  // the start line was read
+    EXPECT_EQ(s["statuscode"], nlohmann::json({100, 200}));
+    EXPECT_EQ(s["callid"], nlohmann::json({"call-1@example.com"}));
+    EXPECT_EQ(s["user"], nlohmann::json({"alice", "bob"}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(5060, msgs, static_cast<uint32_t>(longLine.size()));
+    expect_fields(enough.record);
+    EXPECT_EQ(enough.record["sip"], tcp_exchange(5060, msgs)["sip"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 }  // namespace sip_test
 }  // namespace flowdex::session::test

@@ -121,6 +121,33 @@ TEST(Smtp, MalformedInput) {
     }
 }
 
+TEST(Smtp, ParserBudget) {
+    // A header line longer than the budget: the parser stops. The dialogue before it stays, the
+    // message gives nothing (its Subject was still pending).
+    const std::string longLine = "X-Long: " + std::string(3000, 'x') + "\r\n";
+    std::vector<Msg> msgs = dialogue();
+    msgs[7].bytes = "Subject: budget\r\n" + longLine + "\r\nbody\r\n.\r\n";
+    constexpr uint32_t kSmall = 1000;
+    ASSERT_GT(longLine.size(), kSmall);
+    BudgetRun small = budget_exchange(25, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "smtp"));
+    const nlohmann::json& e = small.record["email"];
+    EXPECT_EQ(e["smtpHello"], nlohmann::json({"client.example"}));
+    EXPECT_EQ(e["src"], nlohmann::json({"alice@example.com"}));
+    EXPECT_EQ(e["dst"], nlohmann::json({"bob@example.org"}));
+    EXPECT_EQ(small.record["user"], nlohmann::json({"user@example.com"}));
+    EXPECT_FALSE(e.contains("subject"));
+    EXPECT_FALSE(e.contains("header"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for the line and the header value at once: as without a budget.
+    BudgetRun enough = budget_exchange(25, msgs, static_cast<uint32_t>(3 * longLine.size()));
+    EXPECT_EQ(enough.record["email"], run(msgs)["email"]);
+    EXPECT_EQ(enough.record["email"]["subject"], nlohmann::json({"budget"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
 // ---------------------------------------------------------------- MIME parts
 
 std::string digest_hex(const EVP_MD* md, const std::string& data) {
@@ -270,6 +297,49 @@ TEST(SmtpMime, WholeMessageInBase64IsOnePart) {
     msgs[9].bytes = "Subject: b\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64_lines(kText) + ".\r\n";
     nlohmann::json j = run(msgs);
     EXPECT_EQ(j["email"]["md5"], nlohmann::json({digest_hex(EVP_md5(), kText)})) << j.dump();
+}
+
+TEST(SmtpMime, ParserBudget) {
+    // Room for every line and header but not for the zip part's 256-byte libmagic sample next to
+    // a 78-byte base64 line: the parser stops inside that part. Its filename (read before its
+    // body) stays; its digests and the later part are absent.
+    const std::vector<Msg> msgs = mime_dialogue();
+    constexpr uint32_t kBudget = 300;
+    size_t longest = 0;
+    for (size_t at = 0, nl = 0; (nl = msgs[9].bytes.find('\n', at)) != std::string::npos; at = nl + 1)
+        longest = std::max(longest, nl - at);
+    ASSERT_LT(2 * longest, kBudget);
+    ASSERT_GT(256 + 76, kBudget);
+    BudgetRun small = budget_exchange(25, msgs, kBudget);
+    const nlohmann::json& e = small.record["email"];
+    EXPECT_EQ(e["subject"], nlohmann::json({"parts"}));
+    EXPECT_EQ(e["filename"], nlohmann::json({"été.zip"})) << e.dump();
+    EXPECT_FALSE(e.contains("md5"));
+    EXPECT_FALSE(e.contains("bodyMagic"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(25, msgs, 1000);
+    expect_parts(enough.record);
+    EXPECT_EQ(enough.record["email"], run(msgs)["email"]);
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
+TEST(SmtpMime, EveryBudgetGivesBytesBack) {
+    const std::vector<Msg> msgs = mime_dialogue();
+    const nlohmann::json full = run(msgs)["email"];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= 500; budget += 10) {
+        BudgetRun r = budget_exchange(25, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record["email"], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(whole);
 }
 
 }  // namespace smtp_test

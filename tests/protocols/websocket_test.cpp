@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocols/exchange.h"
+#include "protocols/http/websocket.h"
 
 namespace flowdex::session::test {
 namespace websocket_test {
@@ -97,6 +98,49 @@ TEST(WebSocket, SampleCutAndBadFrames) {
     msgs[1].bytes = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
     j = tcp_exchange(80, msgs);
     EXPECT_FALSE(j.contains("websocket")) << j.dump();
+}
+
+TEST(WebSocket, ParserBudget) {
+    // The server's first text frame needs a 256-byte sample, over the budget: the server direction
+    // stops there (its later Close frame is not read); the client's frame is still read.
+    const std::vector<Msg> base = session();
+    const std::vector<Msg> msgs = {base[0],
+                                   base[1],
+                                   {1, frame(0x81, std::string(300, 'b'), false)},
+                                   {0, frame(0x81, "hello server", true)},
+                                   base[7]};
+    constexpr uint32_t kSmall = 200;
+    ASSERT_LT(kSmall, protocols::websocket::kMaxSample);
+    BudgetRun small = budget_exchange(80, msgs, kSmall);
+    EXPECT_TRUE(has_protocol(small.record, "websocket"));
+    const nlohmann::json& w = small.record["websocket"];
+    EXPECT_EQ(w["textSample"], nlohmann::json({"hello server"})) << w.dump();
+    EXPECT_EQ(w["frameCnt"], 2);
+    EXPECT_FALSE(w.contains("closeCode"));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    BudgetRun enough = budget_exchange(80, msgs, 1000);
+    EXPECT_EQ(enough.record["websocket"], tcp_exchange(80, msgs)["websocket"]);
+    EXPECT_EQ(enough.record["websocket"]["closeCode"], nlohmann::json({1000}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
+TEST(WebSocket, EveryBudgetGivesBytesBack) {
+    const std::vector<Msg> msgs = session();
+    const nlohmann::json full = tcp_exchange(80, msgs)["websocket"];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= 400; budget += 10) {
+        BudgetRun r = budget_exchange(80, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record["websocket"], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(whole);
 }
 
 }  // namespace websocket_test

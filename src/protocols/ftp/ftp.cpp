@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::ftp {
@@ -20,7 +21,7 @@ struct Fields {
 };
 
 struct Direction {
-    std::string line;
+    session::ParserBuffer line;
     bool overlong = false;
 };
 
@@ -78,12 +79,13 @@ int ftp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
         const void* nl = std::memchr(data + i, '\n', len - i);
         size_t end = nl ? size_t(static_cast<const uint8_t*>(nl) - data) : len;
         if (!d.overlong) {
-            d.line.append(reinterpret_cast<const char*>(data + i), std::min(end - i, kMaxLine + 1 - d.line.size()));
+            if (!d.line.append(s, data + i, std::min(end - i, kMaxLine + 1 - d.line.size())))
+                return -1;  // over the parser budget: the parser stops
             if (d.line.size() > kMaxLine) d.overlong = true;
         }
         i = nl ? end + 1 : len;
         if (!nl) break;
-        std::string_view line = d.line;
+        std::string_view line = d.line.view();
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (!d.overlong) which == 0 ? client_line(st, s, line) : server_line(st, s, line);
         d.line.clear();

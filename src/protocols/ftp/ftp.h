@@ -6,7 +6,9 @@
 /// - client lines: the command verb (3-4 letters, upper-cased) → `ftp.command`; the argument of
 ///   USER (spaces around it trimmed, non-empty) → `user` (the general field, lower-cased by its kind);
 /// - "AUTH TLS"/"AUTH SSL" answered with 234: TLS follows, classification restarts and this parser ends.
-/// Bounds: lines are at most kMaxLine bytes; a longer line is skipped.
+/// Bounds: lines are at most kMaxLine bytes; a longer line is skipped. The line being read counts
+/// against the session's parser budget (`maxParserBuffer`); when the budget refuses it the parser
+/// stops (fields already filled stay).
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -17,6 +17,7 @@
 #include "protocols/magic.h"
 #include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols {
@@ -77,9 +78,11 @@ enum class ReqKind : uint8_t { Other, Head, Connect };
 
 struct Direction {
     St st = St::Start;
-    std::string line;  ///< bytes of the current line (cut at kMaxLine)
-    std::string name, value;
-    bool havePending = false;  ///< name/value hold a header that a folded line may still extend
+    session::ParserBuffer line;  ///< bytes of the current line (cut at kMaxLine)
+    session::ParserBuffer hdr;   ///< a header line as sent (folded lines appended) that may still be extended
+    size_t pendingColon = 0;     ///< where its name ends
+    bool havePending = false;
+    bool refused = false;  ///< the session's parser budget refused bytes of this direction
 
     // --- current message
     bool request = false;
@@ -92,13 +95,23 @@ struct Direction {
     bool bodySeen = false;
     EVP_MD_CTX* md5 = nullptr;
     EVP_MD_CTX* sha256 = nullptr;
-    std::string magic;  ///< first body bytes for libmagic (at most kMagicBytes)
+    session::ParserBuffer magic;  ///< first body bytes for libmagic (at most kMagicBytes)
     bool magicPending = false;
     size_t prefaceGot = 0;  ///< HTTP/2: bytes of kPrefaceTail matched
 
     // --- requests sent from this direction that wait for their response
     ReqKind pending[kMaxPendingRequests] = {};
     int pendingHead = 0, pendingCount = 0;
+
+    /// Stops the direction and gives what it holds back to the session.
+    void stop() {
+        st = St::Dead;
+        line.clear();
+        hdr.clear();
+        havePending = false;
+        magic.clear();
+        magicPending = false;
+    }
 
     ~Direction() {
         if (md5) EVP_MD_CTX_free(md5);
@@ -110,9 +123,9 @@ struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
     Direction d[2];
-    int urlWhich = 0;  ///< the direction that sent the last request line (0 before any)
-    std::string url;   ///< URL of the request being parsed
-    std::string host;  ///< its Host value
+    int urlWhich = 0;            ///< the direction that sent the last request line (0 before any)
+    session::ParserBuffer url;   ///< URL of the request being parsed
+    session::ParserBuffer host;  ///< its Host value
     bool haveUrl = false, haveHost = false;
     bool websocketAsked = false;  ///< a request asked to upgrade to websocket
 
@@ -123,7 +136,7 @@ struct State {
         int which = -1;  ///< -1: free
         EVP_MD_CTX* md5 = nullptr;
         EVP_MD_CTX* sha256 = nullptr;
-        std::string magic;
+        session::ParserBuffer magic;
     };
     std::array<StreamBody, kMaxH2Streams> streams;
 
@@ -208,8 +221,11 @@ std::optional<std::string> unescape(std::string_view v) {
     return out;
 }
 
-void append_cut(std::string& dst, std::string_view src, size_t cap) {
-    if (dst.size() < cap) dst.append(src.substr(0, cap - dst.size()));
+/// Appends what fits under `cap`; false when the session's parser budget refused it (nothing added).
+[[nodiscard]] bool append_cut(Session& s, session::ParserBuffer& dst, std::string_view src, size_t cap) {
+    if (dst.size() >= cap) return true;
+    src = src.substr(0, cap - dst.size());
+    return src.empty() || dst.append(s, src.data(), src.size());
 }
 
 // ---------------------------------------------------------------- field helpers
@@ -312,19 +328,20 @@ void parse_url_parts(State& st, Session& s, std::string_view url) {
 
 void add_uri(State& st, Session& s) {
     std::string uri;
+    const std::string_view url = st.url.view();
     if (st.haveHost) {
-        std::string host = lower(st.host);
+        std::string host = lower(st.host.view());
         size_t colon = host.find(':');
         add_str(st, s, st.f->host, std::string_view(host).substr(0, colon));
-        parse_url_parts(st, s, st.url);
-        if (!st.url.empty() && st.url[0] != '/') {
-            size_t at = host.empty() ? std::string::npos : st.url.find(host);
-            uri = at != std::string::npos && at <= 8 ? st.url : host + ";" + st.url;
+        parse_url_parts(st, s, url);
+        if (!url.empty() && url[0] != '/') {
+            size_t at = host.empty() ? std::string::npos : url.find(host);
+            uri = at != std::string::npos && at <= 8 ? std::string(url) : host + ";" + std::string(url);
         } else {
-            uri = host + st.url;
+            uri = host + std::string(url);
         }
     } else {
-        uri = st.url;
+        uri = url;
     }
     if (uri.size() > kMaxUri) {
         uri.resize(kMaxUri);
@@ -401,7 +418,7 @@ void message_begin(Direction& d) {
 /// http.bodyMagic from the body's first bytes (the same whatever the segmentation).
 void body_type(State& st, Session& s, Direction& d) {
     d.magicPending = false;
-    std::string_view m = body_magic(reinterpret_cast<const uint8_t*>(d.magic.data()), d.magic.size());
+    std::string_view m = body_magic(d.magic.bytes(), d.magic.size());
     if (!m.empty()) add_str(st, s, st.f->bodyMagic, m);
     d.magic.clear();
 }
@@ -416,8 +433,10 @@ void message_complete(State& st, Session& s, Direction& d) {
     d.st = St::Start;
 }
 
-void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size_t n) {
-    if (n == 0) return;
+/// Body bytes: hashed, and the first kMagicBytes kept for libmagic. False when the parser budget
+/// refused that sample.
+[[nodiscard]] bool body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size_t n) {
+    if (n == 0) return true;
     if (!d.bodySeen) {
         d.bodySeen = true;
         std::string_view v(reinterpret_cast<const char*>(p), n);
@@ -435,9 +454,13 @@ void body(State& st, Session& s, Direction& d, int which, const uint8_t* p, size
     if (d.md5) EVP_DigestUpdate(d.md5, p, n);
     if (d.sha256) EVP_DigestUpdate(d.sha256, p, n);
     if (d.magicPending) {
-        d.magic.append(reinterpret_cast<const char*>(p), std::min(n, kMagicBytes - d.magic.size()));
+        if (!d.magic.append(s, p, std::min(n, kMagicBytes - d.magic.size()))) {
+            d.refused = true;
+            return false;
+        }
         if (d.magic.size() >= kMagicBytes) body_type(st, s, d);
     }
+    return true;
 }
 
 /// "HTTP/d.d" → "d.d"; false when malformed.
@@ -452,7 +475,7 @@ bool parse_version(std::string_view v, char out[4]) {
     return true;
 }
 
-bool first_line(State& st, Direction& d, int which, std::string_view line) {
+bool first_line(State& st, Session& s, Direction& d, int which, std::string_view line) {
     message_begin(d);
     if (line.substr(0, 5) == "HTTP/") {
         if (line.size() < 12 || !parse_version(line.substr(0, 8), d.version) || line[8] != ' ') return false;
@@ -478,10 +501,15 @@ bool first_line(State& st, Direction& d, int which, std::string_view line) {
     if (url.empty()) return false;
     // The URL counts even when the rest of the line is bad: it is written at the next headers' end.
     st.urlWhich = which;
-    st.url.assign(url.substr(0, kMaxUrl));
-    st.haveUrl = true;
+    st.url.clear();
     st.host.clear();
     st.haveHost = false;
+    if (!append_cut(s, st.url, url, kMaxUrl)) {
+        st.haveUrl = false;
+        d.refused = true;
+        return false;
+    }
+    st.haveUrl = true;
     if (uend == std::string_view::npos) return false;
     std::string_view rest = line.substr(uend);
     while (!rest.empty() && rest.front() == ' ')
@@ -507,12 +535,12 @@ Mapped mapped_header(std::string_view lname, bool requestSide) {
     return Mapped::None;
 }
 
-/// One complete header of the current message. False when it makes the message unparsable.
-bool header(State& st, Session& s, Direction& d, int which) {
-    d.havePending = false;
+/// One complete header of the current message. False when it makes the message unparsable (or
+/// the parser budget refused the Host value: `d.refused`).
+bool header(State& st, Session& s, Direction& d, int which, std::string_view name, std::string_view rawValue) {
     const Fields& f = *st.f;
-    std::string lname = lower(trim(d.name));
-    std::string_view value = trim(d.value);
+    std::string lname = lower(trim(name));
+    std::string_view value = trim(rawValue);
     bool requestSide = which == st.urlWhich;
     add_str(st, s, requestSide ? f.reqHeader : f.resHeader, lname);
     switch (mapped_header(lname, requestSide)) {
@@ -549,7 +577,13 @@ bool header(State& st, Session& s, Direction& d, int which) {
     }
     if (d.request) {
         if (lname == "host") {
-            append_cut(st.host, value, kMaxHost);
+            if (!append_cut(s, st.host, value, kMaxHost)) {
+                st.url.clear();
+                st.host.clear();
+                st.haveUrl = st.haveHost = false;
+                d.refused = true;
+                return false;
+            }
             st.haveHost = true;
         } else if (lname == "cookie") {
             parse_cookies(st, s, value);
@@ -576,17 +610,26 @@ bool header(State& st, Session& s, Direction& d, int which) {
     return true;
 }
 
+/// The pending header line (HTTP/1) through header().
+bool pending_header(State& st, Session& s, Direction& d, int which) {
+    d.havePending = false;
+    const std::string_view line = d.hdr.view();
+    const bool ok = header(st, s, d, which, line.substr(0, d.pendingColon), line.substr(d.pendingColon + 1));
+    d.hdr.clear();
+    return ok;
+}
+
 /// The URL (and Host) waiting since the last request line: written at the end of any message's headers.
 void flush_url(State& st, Session& s) {
     if (st.haveUrl) {
-        for (char c : st.url)
+        for (char c : st.url.view())
             if (static_cast<unsigned char>(c) < 32) {
                 s.table->add_tag(s, "http:control-char");
                 break;
             }
         add_uri(st, s);
     } else if (st.haveHost) {
-        std::string host = lower(st.host);
+        std::string host = lower(st.host.view());
         add_str(st, s, st.f->host, std::string_view(host).substr(0, host.find(':')));
     }
     st.haveUrl = st.haveHost = false;
@@ -611,7 +654,7 @@ void name_service(Session& s, std::string_view url) {
 
 void headers_complete(State& st, Session& s, Direction& d, int which) {
     const Fields& f = *st.f;
-    if (d.request && st.haveUrl) name_service(s, st.url);
+    if (d.request && st.haveUrl) name_service(s, st.url.view());
     flush_url(st, s);
     if (d.request) {
         std::string_view method = kMethods[static_cast<size_t>(d.methodIndex)];
@@ -694,26 +737,34 @@ bool handle_line(State& st, Session& s, Direction& d, int which, std::string_vie
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     switch (d.st) {
         case St::FirstLine:
-            if (!first_line(st, d, which, line)) return false;
+            if (!first_line(st, s, d, which, line)) return false;
             d.st = St::Headers;
             return true;
         case St::Headers:
             if (line.empty()) {
-                if (d.havePending && !header(st, s, d, which)) return false;
+                if (d.havePending && !pending_header(st, s, d, which)) return false;
                 headers_complete(st, s, d, which);
                 return true;
             }
             if ((line.front() == ' ' || line.front() == '\t') && d.havePending) {  // folded value
-                d.value += ' ';
-                append_cut(d.value, trim(line), kMaxLine);
+                // The value, with the separating space, is cut at kMaxLine.
+                const size_t valueLen = d.hdr.size() - d.pendingColon;
+                std::string_view more = trim(line).substr(0, valueLen < kMaxLine ? kMaxLine - valueLen : 0);
+                if (!d.hdr.append(s, " ", 1) || (!more.empty() && !d.hdr.append(s, more.data(), more.size()))) {
+                    d.refused = true;
+                    return false;
+                }
                 return true;
             }
-            if (d.havePending && !header(st, s, d, which)) return false;
+            if (d.havePending && !pending_header(st, s, d, which)) return false;
             {
                 size_t colon = line.find(':');
                 if (colon == std::string_view::npos || colon == 0) return false;
-                d.name.assign(line.substr(0, colon));
-                d.value.assign(line.substr(colon + 1));
+                if (!d.hdr.append(s, line.data(), line.size())) {
+                    d.refused = true;
+                    return false;
+                }
+                d.pendingColon = colon;
                 d.havePending = true;
             }
             return true;
@@ -758,7 +809,7 @@ class H2Sink final : public http2::H2Events {
   public:
     H2Sink(State& st, Session& s) : st_(st), s_(s) {}
 
-    void header(int which, uint32_t, std::string_view name, std::string_view value) override {
+    bool header(int which, uint32_t, std::string_view name, std::string_view value) override {
         const Fields& f = *st_.f;
         if (!name.empty() && name.front() == ':') {
             if (name == ":method") {
@@ -774,23 +825,25 @@ class H2Sink final : public http2::H2Events {
                     code = c >= '0' && c <= '9' ? code * 10 + (c - '0') : -1000;
                 if (code >= 0) s_.fields.add_int(*st_.reg, f.statuscode, code);
             }
-            return;
+            return true;
         }
         Direction& d = st_.d[which];
         d.request = which == st_.urlWhich;
-        d.name.assign(name.substr(0, kMaxLine));
-        d.value.assign(value.substr(0, kMaxH2Value));
-        protocols::header(st_, s_, d, which);
+        return protocols::header(st_, s_, d, which, name.substr(0, kMaxLine), value.substr(0, kMaxH2Value)) ||
+               !d.refused;
     }
     void headers_end(int, uint32_t, bool) override {}
 
-    void data(int which, uint32_t stream, const uint8_t* p, size_t n) override {
+    bool data(int which, uint32_t stream, const uint8_t* p, size_t n) override {
         State::StreamBody* b = slot(which, stream);
-        if (!b) return;
+        if (!b) return true;
         if (b->md5) EVP_DigestUpdate(b->md5, p, n);
         if (b->sha256) EVP_DigestUpdate(b->sha256, p, n);
-        if (b->magic.size() < kMagicBytes)
-            b->magic.append(reinterpret_cast<const char*>(p), std::min(n, kMagicBytes - b->magic.size()));
+        if (b->magic.size() < kMagicBytes && !b->magic.append(s_, p, std::min(n, kMagicBytes - b->magic.size()))) {
+            st_.d[which].refused = true;
+            return false;
+        }
+        return true;
     }
 
     void stream_end(int which, uint32_t stream) override {
@@ -799,7 +852,7 @@ class H2Sink final : public http2::H2Events {
             add_hex_digest(st_, s_, st_.f->md5, b.md5);
             add_hex_digest(st_, s_, st_.f->sha256, b.sha256);
             if (!b.magic.empty()) {
-                std::string_view m = body_magic(reinterpret_cast<const uint8_t*>(b.magic.data()), b.magic.size());
+                std::string_view m = body_magic(b.magic.bytes(), b.magic.size());
                 if (!m.empty()) add_str(st_, s_, st_.f->bodyMagic, m);
             }
             b.which = -1;
@@ -832,6 +885,21 @@ class H2Sink final : public http2::H2Events {
     Session& s_;
 };
 
+/// Stops direction `which` and gives what it holds back to the session (its HTTP/2 bodies' samples
+/// too). When the parser budget stopped it, a request it was sending leaves no URL behind.
+bool stop(State& st, int which) {
+    Direction& d = st.d[which];
+    if (d.refused && which == st.urlWhich) {
+        st.url.clear();
+        st.host.clear();
+        st.haveUrl = st.haveHost = false;
+    }
+    d.stop();
+    for (State::StreamBody& b : st.streams)
+        if (b.which == which) b.magic.clear();
+    return false;
+}
+
 /// Feeds one direction. Returns false when the direction cannot be parsed any further.
 bool feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
     Direction& d = st.d[which];
@@ -851,7 +919,7 @@ bool feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
             case St::Length:
             case St::ChunkData: {
                 size_t n = static_cast<size_t>(std::min<uint64_t>(d.remaining, len - i));
-                body(st, s, d, which, data + i, n);
+                if (!body(st, s, d, which, data + i, n)) return stop(st, which);
                 i += n;
                 d.remaining -= n;
                 if (d.remaining == 0) {
@@ -865,49 +933,38 @@ bool feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
                 continue;
             }
             case St::UntilClose:
-                body(st, s, d, which, data + i, len - i);
-                return true;
+                return body(st, s, d, which, data + i, len - i) || stop(st, which);
             case St::H2Preface:
                 while (i < len && d.prefaceGot < http2::kPrefaceTail.size()) {
-                    if (data[i] != static_cast<uint8_t>(http2::kPrefaceTail[d.prefaceGot])) {
-                        d.st = St::Dead;
-                        return false;
-                    }
+                    if (data[i] != static_cast<uint8_t>(http2::kPrefaceTail[d.prefaceGot])) return stop(st, which);
                     ++i;
                     ++d.prefaceGot;
                 }
                 if (d.prefaceGot == http2::kPrefaceTail.size()) d.st = St::H2;
                 continue;
             case St::WebSocket:
-                if (!st.ws || !st.ws->feed(s, *st.reg, st.f->ws, which == st.urlWhich ? 0 : 1, data + i, len - i)) {
-                    d.st = St::Dead;
-                    return false;
-                }
+                if (!st.ws || !st.ws->feed(s, *st.reg, st.f->ws, which == st.urlWhich ? 0 : 1, data + i, len - i))
+                    return stop(st, which);
                 return true;
             case St::H2: {
                 H2Sink sink(st, s);
-                if (!st.h2 || !st.h2->feed(which, data + i, len - i, sink)) {
-                    d.st = St::Dead;
-                    return false;
-                }
+                if (!st.h2 || !st.h2->feed(s, which, data + i, len - i, sink)) return stop(st, which);
                 return true;
             }
             default: {  // line-based states
                 const uint8_t* nl = static_cast<const uint8_t*>(std::memchr(data + i, '\n', len - i));
                 size_t end = nl ? static_cast<size_t>(nl - data) : len;
-                append_cut(d.line, std::string_view(reinterpret_cast<const char*>(data + i), end - i), kMaxLine);
+                if (!append_cut(s, d.line, std::string_view(reinterpret_cast<const char*>(data + i), end - i),
+                                kMaxLine)) {
+                    d.refused = true;
+                    return stop(st, which);
+                }
                 i = end;
                 if (!nl) return true;
                 ++i;  // the LF
-                std::string line;
-                line.swap(d.line);
-                bool ok = handle_line(st, s, d, which, line);
-                line.clear();
-                d.line.swap(line);  // keep the buffer's capacity
-                if (!ok) {
-                    d.st = St::Dead;
-                    return false;
-                }
+                const bool ok = handle_line(st, s, d, which, d.line.view());
+                d.line.clear();
+                if (!ok) return stop(st, which);
                 continue;
             }
         }

@@ -50,10 +50,13 @@
 /// (restart_classification), so the tunnelled protocol is named and parsed. NTLMSSP in
 /// Authorization/WWW-Authenticate headers is read by the ntlm scanner (protocols/ntlm).
 ///
-/// Bounds: per direction one line buffer (kMaxLine bytes; longer lines are cut, not failed) and
-/// one pending header; per session the current URL and Host (also cut). Bodies are hashed as
-/// they stream. Input that is not HTTP stops that direction's parser; when both have stopped
-/// the parser unregisters.
+/// Bounds: per direction one line buffer (kMaxLine bytes; longer lines are cut, not failed),
+/// one pending header and the first body bytes for libmagic; per session the current URL and Host
+/// (also cut). Bodies are hashed as they stream. Input that is not HTTP stops that direction's
+/// parser; when both have stopped the parser unregisters. All these held bytes (and the HTTP/2 and
+/// WebSocket readers') count against the session's parser budget (`maxParserBuffer`): when it
+/// refuses them the direction stops as for input that is not HTTP, gives its bytes back, and the
+/// message it was reading adds no further fields (a request being read leaves no URL behind).
 #include "protocols/protocols.h"
 
 namespace flowdex::protocols {

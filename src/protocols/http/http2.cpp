@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "session/parser_buffer.h"
+
 namespace flowdex::protocols::http2 {
 namespace {
 
@@ -29,14 +31,20 @@ struct Connection::Direction {
     size_t headLen = 0;
     uint32_t length = 0, stream = 0;
     uint8_t type = 0, flags = 0;
-    size_t got = 0;         ///< payload bytes of the current frame seen so far
-    std::string payload;    ///< header frames: the payload so far
-    uint32_t padLeft = 0;   ///< DATA: padding bytes at the end still to skip
-    bool padKnown = false;  ///< DATA: the pad length byte has been read (or there is none)
-    bool inBlock = false;   ///< a header block continues in CONTINUATION frames
+    size_t got = 0;                 ///< payload bytes of the current frame seen so far
+    session::ParserBuffer payload;  ///< header frames: the payload so far
+    uint32_t padLeft = 0;           ///< DATA: padding bytes at the end still to skip
+    bool padKnown = false;          ///< DATA: the pad length byte has been read (or there is none)
+    bool inBlock = false;           ///< a header block continues in CONTINUATION frames
     uint32_t blockStream = 0;
     bool blockPush = false, blockEndStream = false;
     bool dead = false;
+
+    /// Ends the direction and gives its payload bytes back to the session.
+    void stop() {
+        dead = true;
+        payload.clear();
+    }
 
     /// Decodes one header block fragment; false on a decoding error.
     bool inflate(int which, const uint8_t* in, size_t n, bool final, H2Events& ev) {
@@ -48,9 +56,10 @@ struct Connection::Direction {
             if (used < 0) return false;
             in += used;
             n -= static_cast<size_t>(used);
-            if (flagsOut & NGHTTP2_HD_INFLATE_EMIT)
-                ev.header(which, blockStream, {reinterpret_cast<const char*>(nv.name), nv.namelen},
-                          {reinterpret_cast<const char*>(nv.value), nv.valuelen});
+            if ((flagsOut & NGHTTP2_HD_INFLATE_EMIT) &&
+                !ev.header(which, blockStream, {reinterpret_cast<const char*>(nv.name), nv.namelen},
+                           {reinterpret_cast<const char*>(nv.value), nv.valuelen}))
+                return false;
             if (flagsOut & NGHTTP2_HD_INFLATE_FINAL) {
                 nghttp2_hd_inflate_end_headers(inflater);
                 return true;
@@ -61,7 +70,7 @@ struct Connection::Direction {
 
     /// A complete HEADERS / PUSH_PROMISE / CONTINUATION payload.
     bool header_frame(int which, H2Events& ev) {
-        const auto* p = reinterpret_cast<const uint8_t*>(payload.data());
+        const uint8_t* p = payload.bytes();
         size_t n = payload.size();
         const auto t = static_cast<Type>(type);
         if (t == Type::Continuation) {
@@ -112,7 +121,7 @@ Connection::Connection() {
 
 Connection::~Connection() = default;
 
-bool Connection::feed(int which, const uint8_t* data, size_t len, H2Events& ev) {
+bool Connection::feed(session::Session& s, int which, const uint8_t* data, size_t len, H2Events& ev) {
     Direction& d = *d_[which];
     while (len > 0 && !d.dead) {
         if (d.headLen < kFrameHeader) {
@@ -132,7 +141,7 @@ bool Connection::feed(int which, const uint8_t* data, size_t len, H2Events& ev) 
             const auto t = static_cast<Type>(d.type);
             const bool headerFrame = t == Type::Headers || t == Type::PushPromise || t == Type::Continuation;
             if ((headerFrame && d.length > kMaxHeaderFrame) || (d.inBlock && t != Type::Continuation)) {
-                d.dead = true;
+                d.stop();
                 break;
             }
             d.padKnown = !(t == Type::Data && (d.flags & kPadded));
@@ -141,7 +150,10 @@ bool Connection::feed(int which, const uint8_t* data, size_t len, H2Events& ev) 
         const auto t = static_cast<Type>(d.type);
         const size_t take = std::min<size_t>(d.length - d.got, len);
         if (t == Type::Headers || t == Type::PushPromise || t == Type::Continuation) {
-            d.payload.append(reinterpret_cast<const char*>(data), take);
+            if (take > 0 && !d.payload.append(s, data, take)) {
+                d.stop();
+                break;
+            }
         } else if (t == Type::Data && take > 0) {
             const uint8_t* p = data;
             size_t n = take;
@@ -151,14 +163,17 @@ bool Connection::feed(int which, const uint8_t* data, size_t len, H2Events& ev) 
                 ++p;
                 --n;
                 if (d.padLeft + 1 > d.length) {
-                    d.dead = true;
+                    d.stop();
                     break;
                 }
             }
             // Bytes of this frame left after this piece, and how many of them are padding.
             const size_t after = d.length - d.got - take;
             const size_t padHere = d.padLeft > after ? std::min<size_t>(d.padLeft - after, n) : 0;
-            if (n > padHere) ev.data(which, d.stream, p, n - padHere);
+            if (n > padHere && !ev.data(which, d.stream, p, n - padHere)) {
+                d.stop();
+                break;
+            }
         }
         d.got += take;
         data += take;
@@ -166,7 +181,9 @@ bool Connection::feed(int which, const uint8_t* data, size_t len, H2Events& ev) 
         if (d.got < d.length) break;
         // The frame is complete.
         if (t == Type::Headers || t == Type::PushPromise || t == Type::Continuation) {
-            if (!d.header_frame(which, ev)) d.dead = true;
+            const bool ok = d.header_frame(which, ev);
+            d.payload.clear();
+            if (!ok) d.stop();
         } else if (t == Type::Data && (d.flags & kEndStream)) {
             ev.stream_end(which, d.stream);
         }

@@ -11,12 +11,17 @@
 /// for PUSH_PROMISE those of the promised request), the end of each block, DATA bytes per
 /// stream and the end of a stream (END_STREAM).
 /// A frame larger than the limit on a header frame, a broken header block or a malformed frame
-/// ends the direction (feed returns false).
+/// ends the direction (feed returns false). The header frame payload being gathered counts against
+/// the session's parser budget (`maxParserBuffer`); when the budget refuses it, or an H2Events
+/// callback returns false, the direction ends too and gives back what it held.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <string_view>
+
+namespace flowdex::session {
+struct Session;
+}
 
 namespace flowdex::protocols::http2 {
 
@@ -28,10 +33,12 @@ inline constexpr std::string_view kPrefaceTail = "SM\r\n\r\n";
 class H2Events {
   public:
     virtual ~H2Events() = default;
-    virtual void header(int which, uint32_t stream, std::string_view name, std::string_view value) = 0;
+    /// One header field; false ends the direction.
+    virtual bool header(int which, uint32_t stream, std::string_view name, std::string_view value) = 0;
     /// The end of a header block; `push` for PUSH_PROMISE (a request promised by the server).
     virtual void headers_end(int which, uint32_t stream, bool push) = 0;
-    virtual void data(int which, uint32_t stream, const uint8_t* p, size_t n) = 0;
+    /// DATA bytes of a stream; false ends the direction.
+    virtual bool data(int which, uint32_t stream, const uint8_t* p, size_t n) = 0;
     virtual void stream_end(int which, uint32_t stream) = 0;
 };
 
@@ -43,7 +50,7 @@ class Connection {
     Connection& operator=(const Connection&) = delete;
 
     /// Feeds frames of one direction; false once that direction cannot be followed.
-    bool feed(int which, const uint8_t* data, size_t len, H2Events& ev);
+    bool feed(session::Session& s, int which, const uint8_t* data, size_t len, H2Events& ev);
 
   private:
     struct Direction;

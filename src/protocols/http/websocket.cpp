@@ -53,12 +53,13 @@ void Reader::frame_done(session::Session& s, const fields::FieldRegistry& reg, c
     const auto op = static_cast<Op>(d.opcode);
     const bool text = op == Op::Text || (op == Op::Continuation && d.textMessage);
     if (text && !d.keep.empty() && samples_ < kMaxSamples && f.textSample >= 0) {
-        if (s.fields.add_string_as_is(reg, f.textSample, d.keep) == fields::AddResult::Added) ++samples_;
+        if (s.fields.add_string_as_is(reg, f.textSample, d.keep.view()) == fields::AddResult::Added) ++samples_;
     }
     if (op == Op::Close && d.keep.size() >= 2) {
-        const auto code = static_cast<uint16_t>(static_cast<uint8_t>(d.keep[0]) << 8 | static_cast<uint8_t>(d.keep[1]));
+        const auto code = static_cast<uint16_t>(d.keep[0] << 8 | d.keep[1]);
         if (f.closeCode >= 0) s.fields.add_int(reg, f.closeCode, code);
-        if (d.keep.size() > 2 && f.closeReason >= 0) s.fields.add_string_as_is(reg, f.closeReason, d.keep.substr(2));
+        if (d.keep.size() > 2 && f.closeReason >= 0)
+            s.fields.add_string_as_is(reg, f.closeReason, d.keep.view().substr(2));
     }
     d.keep.clear();
     d.inPayload = false;
@@ -125,9 +126,16 @@ bool Reader::feed(session::Session& s, const fields::FieldRegistry& reg, const F
         const auto op = static_cast<Op>(d.opcode);
         const bool text = op == Op::Text || (op == Op::Continuation && d.textMessage);
         const bool keep = (text && samples_ < kMaxSamples) || op == Op::Close;
-        for (size_t i = 0; keep && i < take && d.keep.size() < kMaxSample; ++i) {
-            const uint64_t k = d.got + i;
-            d.keep += static_cast<char>(p[i] ^ (d.masked ? d.mask[k & 3] : 0));
+        if (keep && d.keep.size() < kMaxSample) {
+            uint8_t plain[kMaxSample];
+            const size_t m = std::min(take, kMaxSample - d.keep.size());
+            for (size_t i = 0; i < m; ++i)
+                plain[i] = static_cast<uint8_t>(p[i] ^ (d.masked ? d.mask[(d.got + i) & 3] : 0));
+            if (m > 0 && !d.keep.append(s, plain, m)) {
+                d.dead = true;
+                d.keep.clear();
+                break;
+            }
         }
         d.got += take;
         p += take;

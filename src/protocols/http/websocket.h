@@ -11,10 +11,12 @@
 /// - `closeCode` / `closeReason` from Close frames.
 /// Frame headers may be split anywhere; payloads stream through and only the kept sample (and a
 /// control frame's at most 125 bytes) is copied. A reserved opcode or a length with the top bit
-/// set ends that direction.
+/// set ends that direction. The kept bytes count against the session's parser budget
+/// (`maxParserBuffer`); when the budget refuses them the direction ends and gives them back.
 #include <cstddef>
 #include <cstdint>
-#include <string>
+
+#include "session/parser_buffer.h"
 
 namespace flowdex::session {
 struct Session;
@@ -49,8 +51,8 @@ class Reader {
         bool masked = false;
         uint8_t mask[4] = {};
         uint64_t length = 0, got = 0;
-        bool textMessage = false;  ///< continuation frames belong to a text message
-        std::string keep;          ///< unmasked bytes kept for a sample or a Close frame
+        bool textMessage = false;    ///< continuation frames belong to a text message
+        session::ParserBuffer keep;  ///< unmasked bytes kept for a sample or a Close frame
         bool dead = false;
     };
     void frame_done(session::Session& s, const fields::FieldRegistry& reg, const Fields& f, Direction& d);

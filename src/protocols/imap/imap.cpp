@@ -1,11 +1,14 @@
 #include "protocols/imap/imap.h"
 
+#include <algorithm>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <string_view>
 
 #include "protocols/smtp/smtp.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::imap {
@@ -23,7 +26,7 @@ enum class Server : uint8_t { Response, LiteralHeaders, LiteralBody };
 struct State {
     const Fields* f = nullptr;
     const fields::FieldRegistry* reg = nullptr;
-    std::string line[2];
+    session::ParserBuffer line[2];
     Server server = Server::Response;
     uint64_t literalLeft = 0;  ///< bytes of the current literal still to come
 };
@@ -99,51 +102,65 @@ void header_line(State& st, Session& s, std::string_view line) {
     }
 }
 
-/// Server bytes: whole lines outside literals, and exactly `literalLeft` bytes inside one.
-void server_bytes(State& st, Session& s, const uint8_t* data, uint32_t len) {
-    std::string& buf = st.line[1];
+/// A line without its CR.
+std::string_view without_cr(const session::ParserBuffer& buf) {
+    std::string_view v = buf.view();
+    if (!v.empty() && v.back() == '\r') v.remove_suffix(1);
+    return v;
+}
+
+/// Server bytes: whole lines outside literals, and exactly `literalLeft` bytes inside one. False
+/// when the parser budget refused the line.
+bool server_bytes(State& st, Session& s, const uint8_t* data, uint32_t len) {
+    session::ParserBuffer& buf = st.line[1];
     uint32_t i = 0;
     while (i < len) {
-        const char c = static_cast<char>(data[i++]);
         const bool inLiteral = st.server != Server::Response;
-        if (inLiteral && --st.literalLeft == 0) {
-            if (c == '\n' && st.server == Server::LiteralHeaders) {
-                if (!buf.empty() && buf.back() == '\r') buf.pop_back();
-                header_line(st, s, buf);
-            }
+        if (inLiteral && st.literalLeft == 1) {  // the literal's last byte
+            st.literalLeft = 0;
+            if (data[i++] == '\n' && st.server == Server::LiteralHeaders) header_line(st, s, without_cr(buf));
             buf.clear();
             st.server = Server::Response;
             continue;
         }
-        if (c != '\n') {
-            if (buf.size() < kMaxLine) buf += c;
-            continue;
-        }
-        if (!buf.empty() && buf.back() == '\r') buf.pop_back();
+        // Up to the next LF, and inside a literal short of its last byte.
+        uint32_t stop = len;
+        if (inLiteral && st.literalLeft - 1 < len - i) stop = i + static_cast<uint32_t>(st.literalLeft - 1);
+        const void* nl = std::memchr(data + i, '\n', stop - i);
+        const uint32_t end = nl ? static_cast<uint32_t>(static_cast<const uint8_t*>(nl) - data) : stop;
+        // A literal's body lines are not read: not kept either.
+        const size_t take = buf.size() < kMaxLine && st.server != Server::LiteralBody
+                                ? std::min<size_t>(end - i, kMaxLine - buf.size())
+                                : 0;
+        if (!buf.append(s, data + i, take)) return false;
+        const uint32_t used = end - i + (nl ? 1 : 0);
+        if (inLiteral) st.literalLeft -= used;
+        i += used;
+        if (!nl) continue;
         if (st.server == Server::Response) {
-            response_line(st, buf);
+            response_line(st, without_cr(buf));
         } else if (st.server == Server::LiteralHeaders) {
-            header_line(st, s, buf);
+            header_line(st, s, without_cr(buf));
         }
         buf.clear();
     }
+    return true;
 }
 
 int imap_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int which) {
     auto& st = *static_cast<State*>(ctx);
-    if (which == 1) {
-        server_bytes(st, s, data, len);
-        return 0;
-    }
-    std::string& buf = st.line[0];
-    for (uint32_t i = 0; i < len; ++i) {
-        const char c = static_cast<char>(data[i]);
-        if (c != '\n') {
-            if (buf.size() < kMaxLine) buf += c;
-            continue;
-        }
-        if (!buf.empty() && buf.back() == '\r') buf.pop_back();
-        client_line(st, s, buf);
+    // Over the parser budget the parser stops (its state, and what it held, go).
+    if (which == 1) return server_bytes(st, s, data, len) ? 0 : -1;
+    session::ParserBuffer& buf = st.line[0];
+    uint32_t i = 0;
+    while (i < len) {
+        const void* nl = std::memchr(data + i, '\n', len - i);
+        const uint32_t end = nl ? static_cast<uint32_t>(static_cast<const uint8_t*>(nl) - data) : len;
+        const size_t take = buf.size() < kMaxLine ? std::min<size_t>(end - i, kMaxLine - buf.size()) : 0;
+        if (!buf.append(s, data + i, take)) return -1;
+        if (!nl) break;
+        i = end + 1;
+        client_line(st, s, without_cr(buf));
         buf.clear();
     }
     return 0;

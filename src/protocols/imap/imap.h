@@ -12,7 +12,9 @@
 /// to its header and adds nothing, and blanks after the colon are dropped.
 ///
 /// Bounds: one line buffer per direction (kMaxLine, longer lines are cut); literal byte counts are
-/// followed exactly, so a body line that looks like a header is never read as one.
+/// followed exactly, so a body line that looks like a header is never read as one. The lines being
+/// read count against the session's parser budget (`maxParserBuffer`); when the budget refuses
+/// one the parser stops (fields already filled stay).
 #include <cstddef>
 
 #include "protocols/protocols.h"

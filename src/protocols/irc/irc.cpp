@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::irc {
@@ -22,7 +23,7 @@ struct Fields {
 struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
-    std::string line;
+    session::ParserBuffer line;
     bool overlong = false;
 };
 
@@ -60,12 +61,13 @@ int irc_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
         const void* nl = std::memchr(data + i, '\n', len - i);
         size_t end = nl ? size_t(static_cast<const uint8_t*>(nl) - data) : len;
         if (!st.overlong) {
-            st.line.append(reinterpret_cast<const char*>(data + i), std::min(end - i, kMaxLine + 1 - st.line.size()));
+            if (!st.line.append(s, data + i, std::min(end - i, kMaxLine + 1 - st.line.size())))
+                return -1;  // over the parser budget: the parser stops
             if (st.line.size() > kMaxLine) st.overlong = true;
         }
         i = nl ? end + 1 : len;
         if (!nl) break;
-        if (!st.overlong) on_line(st, s, st.line);
+        if (!st.overlong) on_line(st, s, st.line.view());
         st.line.clear();
         st.overlong = false;
     }

@@ -4,6 +4,8 @@
 /// - "NICK <nick>" → `irc.nick`;
 /// - "JOIN <channels> [keys]" → `irc.channel` (the channel list as sent, e.g. "#a,#b").
 /// Bounds: lines are at most kMaxLine bytes (IRC's own limit is 512); a longer line is skipped.
+/// The line being read counts against the session's parser budget (`maxParserBuffer`); when the
+/// budget refuses it the parser stops (fields already filled stay).
 #include <cstddef>
 
 #include "protocols/protocols.h"

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::mqtt {
@@ -79,7 +80,7 @@ struct Direction {
     bool inBody = false, handled = false, dead = false;
     uint32_t left = 0;  ///< body bytes still to come
     size_t keep = 0;    ///< body bytes kept for parsing
-    std::string body;
+    session::ParserBuffer body;
 };
 
 struct State {
@@ -146,7 +147,7 @@ void subscribe(State& st, Session& s, bool options, Reader r) {
 /// The kept body of the current packet is complete.
 void handle(State& st, Session& s, Direction& d) {
     const auto type = static_cast<Type>(d.head[0] >> 4);
-    Reader r{reinterpret_cast<const uint8_t*>(d.body.data()), d.body.size()};
+    Reader r{d.body.bytes(), d.body.size()};
     switch (type) {
         case Type::Connect:
             if (connect(st, s, r) && !st.connected) {
@@ -157,7 +158,7 @@ void handle(State& st, Session& s, Direction& d) {
             }
             break;
         case Type::Connack:
-            if (d.body.size() >= 2) st.num(s, st.f->connackCode, static_cast<uint8_t>(d.body[1]));
+            if (d.body.size() >= 2) st.num(s, st.f->connackCode, d.body[1]);
             break;
         case Type::Publish:
             publish(st, s, d.head[0] & 0x0f, r);
@@ -209,6 +210,7 @@ void feed(State& st, Session& s, int which, const uint8_t* p, size_t n) {
         if (!d.handled && d.body.size() == d.keep) {
             handle(st, s, d);
             d.handled = true;
+            d.body.clear();
             if (st.done) return;
         }
         if (d.left == 0) {
@@ -218,8 +220,11 @@ void feed(State& st, Session& s, int which, const uint8_t* p, size_t n) {
         }
         if (n == 0) return;
         const size_t take = std::min<size_t>(d.left, n);
-        if (d.body.size() < d.keep)
-            d.body.append(reinterpret_cast<const char*>(p), std::min(take, d.keep - d.body.size()));
+        if (d.body.size() < d.keep && !d.body.append(s, p, std::min(take, d.keep - d.body.size()))) {
+            d.dead = true;  // over the parser budget: this direction stops
+            d.body.clear();
+            return;
+        }
         d.left -= static_cast<uint32_t>(take);
         p += take;
         n -= take;

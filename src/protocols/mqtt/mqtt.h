@@ -16,6 +16,8 @@
 /// Bounds: per direction at most kMaxBody bytes of one packet's body are kept (the rest is skipped
 /// without being stored); CONNECT, CONNACK, SUBSCRIBE and UNSUBSCRIBE bodies larger than that are
 /// only counted by type. A malformed remaining length (more than 4 bytes) ends that direction.
+/// The kept body bytes count against the session's parser budget (`maxParserBuffer`); when the
+/// budget refuses them that direction ends too (its packet adds nothing, earlier fields stay).
 #include <cstddef>
 
 #include "protocols/protocols.h"

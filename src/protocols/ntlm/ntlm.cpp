@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::ntlm {
@@ -85,10 +86,22 @@ enum class Mode : uint8_t { Scan, Raw, Base64 };
 
 struct Direction {
     Mode mode = Mode::Scan;
-    std::string buf;  ///< the message being collected (raw bytes or base64 text)
+    session::ParserBuffer buf;  ///< the message being collected (raw bytes or base64 text)
     uint8_t tail[kTail] = {};
     uint8_t tailLen = 0;
     size_t scanned = 0;
+    bool dead = false;  ///< the parser budget refused the message: no more scanning
+
+    /// Stops the direction and gives the message bytes back to the session.
+    void stop() {
+        dead = true;
+        mode = Mode::Scan;
+        buf.clear();
+    }
+    /// Nothing more to look at in this direction.
+    bool done() const { return dead || (mode == Mode::Scan && scanned >= kMaxScan); }
+    /// No reason for the other direction to keep the scanner.
+    bool finished() const { return dead || scanned >= kMaxScan; }
 };
 
 struct State {
@@ -123,7 +136,7 @@ void remember_tail(Direction& d, const uint8_t* data, size_t len) {
 
 /// A signature that starts in the previous piece's tail and ends in this one: starts collecting
 /// with the tail's part of it and returns true.
-bool boundary_match(Direction& d, const uint8_t* data, size_t len) {
+bool boundary_match(Session& s, Direction& d, const uint8_t* data, size_t len) {
     if (d.tailLen == 0 || len == 0) return false;
     uint8_t tmp[2 * kTail];
     size_t head = std::min(len, kTail);
@@ -136,7 +149,11 @@ bool boundary_match(Direction& d, const uint8_t* data, size_t len) {
             std::string_view sig = m == Mode::Raw ? kSig : kSig64;
             if (rest.size() >= sig.size() && rest.substr(0, sig.size()) == sig) {
                 d.mode = m;
-                d.buf.assign(reinterpret_cast<const char*>(tmp) + i, d.tailLen - i);
+                d.buf.clear();
+                if (!d.buf.append(s, tmp + i, d.tailLen - i)) {
+                    d.stop();
+                    return false;
+                }
                 return true;
             }
         }
@@ -148,8 +165,11 @@ bool boundary_match(Direction& d, const uint8_t* data, size_t len) {
 size_t collect_raw(Session& s, Direction& d, const uint8_t* data, size_t len, size_t pos) {
     size_t before = d.buf.size();
     size_t take = std::min(len - pos, kMaxMessage - before);
-    d.buf.append(reinterpret_cast<const char*>(data + pos), take);
-    Parse r = parse_message(s, reinterpret_cast<const uint8_t*>(d.buf.data()), d.buf.size());
+    if (!d.buf.append(s, data + pos, take)) {
+        d.stop();
+        return len;
+    }
+    Parse r = parse_message(s, d.buf.bytes(), d.buf.size());
     if (r == Parse::NeedMore && d.buf.size() < kMaxMessage) return len;
     // Done, Bad, or too long: resume scanning after the signature's first byte.
     d.mode = Mode::Scan;
@@ -163,9 +183,12 @@ size_t collect_b64(Session& s, Direction& d, const uint8_t* data, size_t len, si
     while (end < len && is_b64(data[end]))
         ++end;
     size_t take = std::min(end - pos, kMaxBase64 - std::min(kMaxBase64, d.buf.size()));
-    d.buf.append(reinterpret_cast<const char*>(data + pos), take);
+    if (!d.buf.append(s, data + pos, take)) {
+        d.stop();
+        return len;
+    }
     if (end == len && d.buf.size() < kMaxBase64) return len;
-    std::string raw = core::base64_decode(d.buf, core::Base64Junk::Ends);
+    std::string raw = core::base64_decode(d.buf.view(), core::Base64Junk::Ends);
     parse_message(s, reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
     d.mode = Mode::Scan;
     d.buf.clear();
@@ -176,10 +199,10 @@ int scan_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whi
     auto& st = *static_cast<State*>(ctx);
     if (which < 0 || which > 1 || len == 0) return 0;
     Direction& d = st.d[which];
-    if (d.mode == Mode::Scan && d.scanned >= kMaxScan) return st.d[1 - which].scanned >= kMaxScan ? -1 : 0;
+    if (d.done()) return st.d[1 - which].finished() ? -1 : 0;
     size_t pos = 0;
-    if (d.mode == Mode::Scan && boundary_match(d, data, len)) d.tailLen = 0;
-    while (pos < len) {
+    if (d.mode == Mode::Scan && boundary_match(s, d, data, len)) d.tailLen = 0;
+    while (pos < len && !d.dead) {
         if (d.mode == Mode::Raw) {
             pos = collect_raw(s, d, data, len, pos);
             continue;
@@ -196,6 +219,7 @@ int scan_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whi
         pos = at;
     }
     d.scanned += len;
+    if (d.dead) return st.d[1 - which].finished() ? -1 : 0;
     if (d.mode == Mode::Scan) remember_tail(d, data, len);
     return 0;
 }

@@ -11,6 +11,8 @@
 /// - `user`: the authenticate message's user name, case kept;
 /// and names the protocol `ntlm` on the first message that parses.
 /// Scanning stops after kMaxScan bytes per direction (authentication comes early in a session).
+/// The message being collected counts against the session's parser budget (`maxParserBuffer`):
+/// when the budget refuses it, that direction gives it back and is scanned no more.
 #include <cstddef>
 #include <cstdint>
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "session/flow_table.h"
+#include "session/parser_buffer.h"
 #include "session/session.h"
 
 namespace flowdex::protocols::sip {
@@ -27,7 +28,7 @@ struct Direction {
     bool overflow = false;  ///< the current line passed kMaxLine: its rest is dropped
     uint64_t body = 0;      ///< body bytes still to skip
     uint64_t contentLength = 0;
-    std::string line;
+    session::ParserBuffer line;
 };
 
 struct State {
@@ -188,15 +189,18 @@ void feed(State& st, Session& s, int which, const uint8_t* data, size_t len) {
         if (!d.overflow) {
             size_t room = kMaxLine - d.line.size();
             if (part.size() > room) {
-                d.line.append(part.substr(0, room));
+                part = part.substr(0, room);
                 d.overflow = true;
-            } else {
-                d.line.append(part);
+            }
+            if (!d.line.append(s, part.data(), part.size())) {  // over the parser budget: this direction stops
+                d.line.clear();
+                d.st = St::Done;
+                return;
             }
         }
         if (nl == std::string_view::npos) return;
         i += nl + 1;
-        line(st, d, s, d.line);
+        line(st, d, s, d.line.view());
         d.line.clear();
         d.overflow = false;
     }
@@ -211,7 +215,7 @@ int sip_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whic
         d.line.clear();
         d.overflow = false;
         feed(st, s, which, data, len);
-        if (d.st == St::Headers && !d.line.empty()) line(st, d, s, d.line);  // last line without LF
+        if (d.st == St::Headers && !d.line.empty()) line(st, d, s, d.line.view());  // last line without LF
         d.line.clear();
         return 0;
     }

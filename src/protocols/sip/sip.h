@@ -11,7 +11,9 @@
 /// - over a stream (TCP, SCTP) the body (Content-Length bytes) is skipped and the next message
 ///   read; a datagram is one message.
 /// Bounds: a header line is kept up to kMaxLine bytes (the rest of a longer line is dropped); a
-/// start line that is not SIP ends the parser for that direction.
+/// start line that is not SIP ends the parser for that direction. The line being read counts
+/// against the session's parser budget (`maxParserBuffer`); when the budget refuses it, that
+/// direction stops as for a start line that is not SIP (over UDP: for the rest of that datagram).
 #include <cstddef>
 
 #include "protocols/protocols.h"

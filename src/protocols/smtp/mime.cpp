@@ -83,6 +83,8 @@ MimeReader::MimeReader() = default;
 MimeReader::~MimeReader() = default;
 
 void MimeReader::reset() {
+    refused_ = false;
+    magicBuf_.clear();
     boundaries_.clear();
     where_ = Where::Outside;
     pendingBoundary_.clear();
@@ -93,26 +95,44 @@ void MimeReader::reset() {
     hValue_.clear();
 }
 
-void MimeReader::header(std::string_view name, std::string_view value, bool topLevel) {
+void MimeReader::refuse() {
+    reset();
+    refused_ = true;
+}
+
+bool MimeReader::keep(session::ParserBuffer& dst, std::string_view v, const MimeSink& sink) {
+    dst.clear();
+    return keep_more(dst, v, sink);
+}
+
+bool MimeReader::keep_more(session::ParserBuffer& dst, std::string_view v, const MimeSink& sink) {
+    if (v.empty()) return true;
+    if (sink.session && dst.append(*sink.session, v.data(), v.size())) return true;
+    refuse();
+    return false;
+}
+
+void MimeReader::header(std::string_view name, std::string_view value, bool topLevel, const MimeSink& sink) {
     if (name == "content-type") {
         if (lower(trim(value)).starts_with("multipart/")) {
             std::string_view b = param(value, "boundary");
-            if (!b.empty() && b.size() <= kMaxBoundary) pendingBoundary_.assign(b);
+            if (!b.empty() && b.size() <= kMaxBoundary && !keep(pendingBoundary_, b, sink)) return;
         }
-        if (std::string_view n = param(value, "name"); !n.empty()) filename_.assign(n);
+        if (std::string_view n = param(value, "name"); !n.empty()) keep(filename_, n, sink);
     } else if (name == "content-disposition") {
-        if (std::string_view n = param(value, "filename"); !n.empty()) dispFilename_.assign(n);
+        if (std::string_view n = param(value, "filename"); !n.empty()) keep(dispFilename_, n, sink);
     } else if (name == "content-transfer-encoding") {
         const bool isB64 = lower(trim(value)) == "base64";
         (topLevel ? topBase64_ : base64_) = isB64;
     }
 }
 
-void MimeReader::message_header(std::string_view name, std::string_view value) {
-    header(name, value, true);
+void MimeReader::message_header(std::string_view name, std::string_view value, const MimeSink& sink) {
+    if (!refused_) header(name, value, true, sink);
 }
 
 void MimeReader::body_start(const MimeSink& sink) {
+    if (refused_) return;
     if (!pendingBoundary_.empty()) {
         boundaries_.push_back(std::move(pendingBoundary_));
         pendingBoundary_.clear();
@@ -137,10 +157,13 @@ void MimeReader::start_body(const MimeSink&) {
 
 void MimeReader::part_headers_done(const MimeSink& sink) {
     if (havePending_) {
-        header(lower(trim(hName_)), trim(hValue_), false);
+        header(lower(trim(hName_.view())), trim(hValue_.view()), false, sink);
         havePending_ = false;
+        hName_.clear();
+        hValue_.clear();
+        if (refused_) return;
     }
-    std::string name = !dispFilename_.empty() ? dispFilename_ : filename_;
+    std::string name(!dispFilename_.empty() ? dispFilename_.view() : filename_.view());
     if (!name.empty() && sink.filename) {
         std::string decoded = decode_header_words(name);
         if (decoded.size() > kMaxFilename) decoded.resize(kMaxFilename);
@@ -149,7 +172,7 @@ void MimeReader::part_headers_done(const MimeSink& sink) {
     filename_.clear();
     dispFilename_.clear();
     if (!pendingBoundary_.empty()) {
-        if (boundaries_.size() < kMaxDepth) boundaries_.push_back(pendingBoundary_);
+        if (boundaries_.size() < kMaxDepth) boundaries_.push_back(std::move(pendingBoundary_));
         pendingBoundary_.clear();
         where_ = Where::Outside;
         return;
@@ -157,8 +180,10 @@ void MimeReader::part_headers_done(const MimeSink& sink) {
     start_body(sink);
 }
 
-void MimeReader::decode(std::string_view line) {
+void MimeReader::decode(std::string_view line, const MimeSink& sink) {
     uint8_t out[3];
+    uint8_t sample[kMagicBytes];  // this line's bytes for the libmagic sample, kept at once
+    size_t sampleN = 0;
     for (char ch : line) {
         const int v = b64(static_cast<uint8_t>(ch));
         if (v < 0) continue;  // padding, blanks and junk
@@ -171,8 +196,10 @@ void MimeReader::decode(std::string_view line) {
         EVP_DigestUpdate(digest_->md5, out, 3);
         EVP_DigestUpdate(digest_->sha256, out, 3);
         decoded_ += 3;
-        if (magicBuf_.size() < kMagicBytes) magicBuf_.append(reinterpret_cast<const char*>(out), 3);
+        for (size_t k = 0; k < 3 && magicBuf_.size() + sampleN < kMagicBytes; ++k)
+            sample[sampleN++] = out[k];
     }
+    keep_more(magicBuf_, {reinterpret_cast<const char*>(sample), sampleN}, sink);
 }
 
 void MimeReader::finish_part(const MimeSink& sink) {
@@ -187,7 +214,10 @@ void MimeReader::finish_part(const MimeSink& sink) {
         EVP_DigestUpdate(digest_->md5, out, n);
         EVP_DigestUpdate(digest_->sha256, out, n);
         decoded_ += n;
-        if (magicBuf_.size() < kMagicBytes) magicBuf_.append(reinterpret_cast<const char*>(out), n);
+        if (magicBuf_.size() < kMagicBytes &&
+            !keep_more(magicBuf_,
+                       {reinterpret_cast<const char*>(out), std::min<size_t>(n, kMagicBytes - magicBuf_.size())}, sink))
+            return;
     }
     carryN_ = 0;
     base64_ = false;
@@ -198,24 +228,26 @@ void MimeReader::finish_part(const MimeSink& sink) {
     if (EVP_DigestFinal_ex(digest_->md5, md, &n5) == 1) m5 = hex(md, n5);
     if (EVP_DigestFinal_ex(digest_->sha256, md, &n256) == 1) m256 = hex(md, n256);
     if (sink.digests && !m5.empty() && !m256.empty()) sink.digests(sink.ctx, m5, m256);
-    const std::string_view type =
-        body_magic(reinterpret_cast<const uint8_t*>(magicBuf_.data()), std::min(magicBuf_.size(), kMagicBytes));
+    const std::string_view type = body_magic(magicBuf_.bytes(), std::min(magicBuf_.size(), kMagicBytes));
     if (sink.magic && !type.empty()) sink.magic(sink.ctx, type);
 }
 
 void MimeReader::body_line(std::string_view line, const MimeSink& sink) {
+    if (refused_) return;
     if (line.size() >= 2 && line[0] == '-' && line[1] == '-' && !boundaries_.empty()) {
         std::string_view b = line.substr(2);
         while (!b.empty() && (b.back() == ' ' || b.back() == '\t'))
             b.remove_suffix(1);
         const bool closing = b.size() >= 2 && b.ends_with("--");
         for (size_t k = boundaries_.size(); k-- > 0;) {
-            const std::string& want = boundaries_[k];
+            const std::string_view want = boundaries_[k].view();
             const bool exact = b == want;
             if (!exact && !(closing && b.substr(0, b.size() - 2) == want)) continue;
             // part_headers_done may push a boundary (reallocating boundaries_): `want` is not used after it.
             if (where_ == Where::PartHeaders) part_headers_done(sink);
+            if (refused_) return;
             finish_part(sink);
+            if (refused_) return;
             boundaries_.resize(std::min(boundaries_.size(), exact ? k + 1 : k));
             pendingBoundary_.clear();
             base64_ = false;
@@ -232,7 +264,7 @@ void MimeReader::body_line(std::string_view line, const MimeSink& sink) {
         case Where::Outside:
             return;
         case Where::PartBody:
-            if (base64_) decode(line);
+            if (base64_) decode(line, sink);
             return;
         case Where::PartHeaders:
             break;
@@ -240,24 +272,28 @@ void MimeReader::body_line(std::string_view line, const MimeSink& sink) {
     if (line.empty()) {
         part_headers_done(sink);
     } else if ((line.front() == ' ' || line.front() == '\t') && havePending_) {
-        if (hValue_.size() < kMaxHeader) {
-            hValue_ += ' ';
-            hValue_.append(trim(line).substr(0, kMaxHeader - hValue_.size()));
-        }
+        if (hValue_.size() < kMaxHeader && keep_more(hValue_, " ", sink))
+            keep_more(hValue_, trim(line).substr(0, kMaxHeader - hValue_.size()), sink);
     } else {
-        if (havePending_) header(lower(trim(hName_)), trim(hValue_), false);
+        if (havePending_) {
+            header(lower(trim(hName_.view())), trim(hValue_.view()), false, sink);
+            if (refused_) return;
+        }
         const size_t colon = line.find(':');
         havePending_ = colon != std::string_view::npos;
+        hName_.clear();
+        hValue_.clear();
         if (!havePending_) return;
-        hName_.assign(line.substr(0, colon));
-        hValue_.assign(line.substr(colon + 1, kMaxHeader));
+        havePending_ =
+            keep(hName_, line.substr(0, colon), sink) && keep(hValue_, line.substr(colon + 1, kMaxHeader), sink);
     }
 }
 
 void MimeReader::end(const MimeSink& sink) {
+    if (refused_) return;  // refused until the next reset()
     if (where_ == Where::PartHeaders) part_headers_done(sink);
     finish_part(sink);
-    reset();
+    if (!refused_) reset();
 }
 
 }  // namespace flowdex::protocols::smtp

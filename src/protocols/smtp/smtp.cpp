@@ -30,13 +30,14 @@ enum class Client : uint8_t { Command, AuthPlain, AuthLogin, Headers, Body, Done
 struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
-    std::string line[2];
+    session::ParserBuffer line[2];
     Client client = Client::Command;
     bool tlsAsked = false, tlsStarted = false;
     uint64_t bdatLeft = 0;  ///< message bytes still to come in the current BDAT chunk
     bool bdatLast = false, inBdat = false;
-    std::string name, value;  ///< the header being read
+    session::ParserBuffer name, value;  ///< the header being read
     bool havePending = false;
+    bool refused = false;  ///< the parser budget refused bytes: the parser stops
     size_t headers = 0;
     MimeReader mime;
     Session* session = nullptr;  ///< the session of the current call (for the MIME sink)
@@ -230,18 +231,20 @@ void received(State& st, Session& s, std::string_view v) {
     }
 }
 
+MimeSink mime_sink(State& st, Session& s);
+
 void header_done(State& st, Session& s) {
     st.havePending = false;
     if (++st.headers > kMaxHeaders) return;
     const Fields& f = *st.f;
-    std::string name = lower(trim(st.name));
+    std::string name = lower(trim(st.name.view()));
     // One blank after the colon is the separator; further leading blanks belong to the value.
-    std::string_view value = st.value;
+    std::string_view value = st.value.view();
     if (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
         value.remove_suffix(1);
     add(st, s, f.header, name);
-    st.mime.message_header(name, value);
+    st.mime.message_header(name, value, mime_sink(st, s));
     if (name == "subject") {
         add(st, s, f.subject, decode_words(value));
     } else if (name == "from") {
@@ -274,6 +277,7 @@ void header_done(State& st, Session& s) {
 MimeSink mime_sink(State& st, Session& s) {
     st.session = &s;
     MimeSink sink;
+    sink.session = &s;
     sink.ctx = &st;
     sink.filename = [](void* c, std::string_view v) {
         auto* t = static_cast<State*>(c);
@@ -304,15 +308,22 @@ void message_line(State& st, Session& s, std::string_view line) {
     } else if ((line.front() == ' ' || line.front() == '\t') && st.havePending) {
         // Unfolded: the CRLF goes, the indentation stays (a tab reads as a blank).
         if (st.value.size() < kMaxHeader) {
-            st.value += ' ';
-            st.value.append(line.substr(1, kMaxHeader - st.value.size()));
+            const std::string_view more = line.substr(1, kMaxHeader - st.value.size() - 1);
+            if (!st.value.append(s, " ", 1) || (!more.empty() && !st.value.append(s, more.data(), more.size())))
+                st.refused = true;
         }
     } else {
         if (st.havePending) header_done(st, s);
+        st.name.clear();
+        st.value.clear();
         size_t colon = line.find(':');
         if (colon == std::string_view::npos) return;
-        st.name.assign(line.substr(0, colon));
-        st.value.assign(line.substr(colon + 1, kMaxHeader));
+        const std::string_view value = line.substr(colon + 1, kMaxHeader);
+        if (!st.name.append(s, line.data(), colon) ||
+            (!value.empty() && !st.value.append(s, value.data(), value.size()))) {
+            st.refused = true;
+            return;
+        }
         st.havePending = true;
     }
 }
@@ -438,20 +449,21 @@ int smtp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int whi
         st.tlsStarted = false;
         if (len >= 2 && data[0] == 0x16 && data[1] == 0x03) return -1;  // TLS: the tls parser takes over
     }
-    std::string& buf = st.line[which];
+    session::ParserBuffer& buf = st.line[which];
     size_t i = 0;
     while (i < len) {
         const void* nl = std::memchr(data + i, '\n', len - i);
         size_t end = nl ? static_cast<size_t>(static_cast<const uint8_t*>(nl) - data) : len;
-        if (buf.size() < kMaxLine)
-            buf.append(reinterpret_cast<const char*>(data + i), std::min(end - i, kMaxLine - buf.size()));
+        const size_t take = buf.size() < kMaxLine ? std::min(end - i, kMaxLine - buf.size()) : 0;
+        if (take > 0 && !buf.append(s, data + i, take)) return -1;  // over the parser budget: stop
         if (!nl) return 0;
         i = end + 1;
         if (which == 0)
-            client_line(st, s, buf, buf.size() + 1);
+            client_line(st, s, buf.view(), buf.size() + 1);
         else
-            server_line(st, s, buf);
+            server_line(st, s, buf.view());
         buf.clear();
+        if (st.refused || st.mime.refused()) return -1;
     }
     return 0;
 }

@@ -19,7 +19,9 @@
 /// `email.md5`, `email.sha256` and `email.bodyMagic`.
 ///
 /// Bounds: one line buffer per direction (kMaxLine, longer lines are cut) and one header value
-/// (kMaxHeader); at most kMaxHeaders headers per message.
+/// (kMaxHeader); at most kMaxHeaders headers per message. These bytes, and the MIME reader's, count
+/// against the session's parser budget (`maxParserBuffer`): when it refuses them the parser stops
+/// (what it held goes back; fields already filled stay, the message being read adds no more).
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "protocols/exchange.h"
 #include "session/session_harness.h"
@@ -441,6 +444,36 @@ TEST_F(SignaturesTest, EveryNameHasFixtures) {
         EXPECT_TRUE(pos.count(std::string(sig.name))) << sig.name;
         EXPECT_TRUE(neg.count(std::string(sig.name))) << sig.name;
     }
+}
+
+/// Every entry's pattern (or, for port entries, nothing) at the start of exactly-sized payloads
+/// of every length up to 64 bytes and three fillers, on both ends: the probes read only inside
+/// the payload (the sanitizer build reports any byte read past it), and the table is exercised
+/// with each entry's own bytes (at least one payload names each pattern entry's protocol).
+TEST_F(SignaturesTest, ProbesStayInsideShortPayloads) {
+    constexpr uint8_t kFillers[] = {0x00, 0xff, '>'};
+    std::set<std::string> named;
+    for (const Signature& sig : table()) {
+        std::vector<Pattern> pats(sig.patterns.begin(), sig.patterns.end());
+        if (pats.empty()) pats.push_back({});
+        const Transport t = (sig.transports & kTcp) ? Transport::Tcp : Transport::Udp;
+        if (!(sig.transports & (kTcp | kUdp))) continue;  // SCTP payload-id entries
+        const uint16_t port = sig.ports.empty() ? 40001 : sig.ports.front().port;
+        for (const Pattern& p : pats)
+            for (uint32_t len = 2; len <= 64; ++len)
+                for (uint8_t fill : kFillers)
+                    for (int which = 0; which < 2; ++which) {
+                        if (p.offset + p.bytes.size() > len) continue;
+                        auto buf = std::make_unique<uint8_t[]>(len);  // exactly `len` bytes
+                        std::memset(buf.get(), fill, len);
+                        std::memcpy(buf.get() + p.offset, p.bytes.data(), p.bytes.size());
+                        session::Session s = make(t, port, port, which, {});
+                        h.classifiers.classify(t, s, buf.get(), len, which, port, port);
+                        if (h.table->has_protocol(s, sig.name)) named.insert(std::string(sig.name));
+                    }
+    }
+    for (const char* name : {"mongo", "redis", "x11", "rmi", "zabbix", "syslog", "flap", "memcached", "nfs"})
+        EXPECT_TRUE(named.count(name)) << name;
 }
 
 /// End to end through the flow table: a TCP handshake, then an SSH banner from each side.

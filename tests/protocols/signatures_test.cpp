@@ -466,7 +466,7 @@ TEST_F(SignaturesTest, ProbesStayInsideShortPayloads) {
                         if (p.offset + p.bytes.size() > len) continue;
                         auto buf = std::make_unique<uint8_t[]>(len);  // exactly `len` bytes
                         std::memset(buf.get(), fill, len);
-                        std::memcpy(buf.get() + p.offset, p.bytes.data(), p.bytes.size());
+                        if (!p.bytes.empty()) std::memcpy(buf.get() + p.offset, p.bytes.data(), p.bytes.size());
                         session::Session s = make(t, port, port, which, {});
                         h.classifiers.classify(t, s, buf.get(), len, which, port, port);
                         if (h.table->has_protocol(s, sig.name)) named.insert(std::string(sig.name));

@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::protocols::signatures {
@@ -42,6 +46,18 @@ std::string rdp(uint8_t cotp) {
     std::string tail = "Cookie: mstshash=a\r\n";
     std::string d = "\x03\x00\x00"s + char(31) + char(26) + char(cotp) + std::string(5, '\0') + tail;
     return d;
+}
+/// A MongoDB OP_QUERY header (length, request id, responseTo, opcode 2004) and a namespace.
+std::string mongo_query(const std::string& responseTo) {
+    return "\x3a\x00\x00\x00\x01\x00\x00\x00"s + responseTo + "\xd4\x07\x00\x00\x00\x00\x00\x00admin.$cmd\x00"s;
+}
+/// A gh0st frame: 5-byte flag, packet length (little-endian, `declared`), original length, zlib header.
+std::string gh0st(uint8_t declared) {
+    return pad("Gh0st"s + char(declared) + "\x00\x00\x00\x10\x20\x30\x40\x78\x9c"s, 32);
+}
+/// An ONC RPC call over UDP (xid, call, version 2) to program 0x000186`prog`, version 2.
+std::string rpc_call(uint8_t prog) {
+    return pad("\x12\x34\x56\x78\x00\x00\x00\x00\x00\x00\x00\x02\x00\x01\x86"s + char(prog) + "\x00\x00\x00\x02"s, 40);
 }
 
 const Case kCases[] = {
@@ -236,6 +252,129 @@ const Case kCases[] = {
     {"pana", Transport::Udp, 40000, 716, 0, pad("\x00\x01\x00\x10"s, 16), false},
     {"ptp", Transport::Udp, 319, 319, 0, pad("\x00\x02\x00\x2c"s, 44), true},
     {"ptp", Transport::Udp, 319, 319, 0, pad("\x00\x01\x00\x2c"s, 44), false},
+    // Classify-only protocols.
+    {"mongo", Transport::Tcp, 40000, 27017, 0, mongo_query("\x00\x00\x00\x00"s), true},
+    {"mongo", Transport::Tcp, 40000, 27017, 0, mongo_query("\xff\xff\xff\xff"s), true},
+    {"mongo", Transport::Tcp, 40000, 27017, 0, mongo_query("\x01\x00\x00\x00"s), false},
+    {"redis", Transport::Tcp, 40000, 6379, 0, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n", true},
+    {"redis", Transport::Tcp, 40000, 6379, 1, "-NOAUTH Authentication required.\r\n", true},
+    {"redis", Transport::Tcp, 40000, 6379, 0, "*6\r\n$3\r\nSET\r\n", false},
+    {"redis", Transport::Tcp, 40000, 6379, 1, "+PING\r\n", false},
+    {"lmtp", Transport::Tcp, 40000, 24, 1, "220 mail LMTP server ready\r\n", true},
+    {"lmtp", Transport::Tcp, 40000, 24, 1, "220 mail ESMTP server ready\r\n", false},
+    {"gh0st", Transport::Tcp, 40000, 8000, 0, gh0st(32), true},
+    {"gh0st", Transport::Tcp, 40000, 8000, 0, gh0st(33), false},
+    {"vnc", Transport::Tcp, 40000, 5900, 1, "RFB 003.008\n", true},
+    {"vnc", Transport::Tcp, 40000, 5900, 1, "RFB 003-008\n", false},
+    {"jabber", Transport::Tcp, 40000, 5222, 0, "<?xml version='1.0'?><stream:stream xmlns='jabber:client'>", true},
+    {"jabber", Transport::Tcp, 40000, 5222, 0, "<?xml version='1.0'?><svg xmlns='w3'/>", false},
+    {"bjnp", Transport::Udp, 40000, 8611, 0, "BJNP\x01\x01\x00\x00\x00\x00\x00\x00"s, true},
+    {"bjnp", Transport::Udp, 40000, 8611, 0, "BJNQ\x01\x01\x00\x00\x00\x00\x00\x00"s, false},
+    {"syslog", Transport::Udp, 40000, 514, 0, "<34>Oct 11 22:14:15 host su: fail", true},
+    {"syslog", Transport::Tcp, 40000, 601, 0, "<7>1 2026-11-23T00:00:00Z host app - - -", true},
+    {"syslog", Transport::Udp, 40000, 514, 0, "<34 Oct 11 22:14:15 host su: fail", false},
+    {"syslog", Transport::Udp, 40000, 514, 0, "<345", false},
+    {"flap", Transport::Tcp, 40000, 5190, 1, "\x2a\x01\x00\x01\x00\x04\x00\x00\x00\x01"s, true},
+    {"flap", Transport::Tcp, 40000, 5190, 1, "\x2a\x01\x00\x01\x00\x05\x00\x00\x00\x01"s, false},
+    {"nsclient", Transport::Tcp, 40000, 12489, 0, "NSClient++ 1&1", true},
+    {"nsclient", Transport::Tcp, 40000, 12489, 0, "NSClien++ 1&1", false},
+    {"ssdp", Transport::Udp, 40000, 1900, 0, "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n", true},
+    {"ssdp", Transport::Udp, 40000, 1900, 0, "NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\n", true},
+    {"ssdp", Transport::Udp, 40000, 1900, 1, "HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\n\r\n", true},
+    {"ssdp", Transport::Udp, 40000, 1900, 1, "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n", false},
+    {"ssdp", Transport::Udp, 40000, 1900, 0, "M-SEARCH* HTTP/1.1\r\n", false},
+    {"zabbix", Transport::Tcp, 40000, 10051, 0, "ZBXD\x01\x10\x00\x00\x00\x00\x00\x00\x00"s, true},
+    {"zabbix", Transport::Tcp, 40000, 10051, 0, "ZBXD\x02\x10\x00\x00\x00\x00\x00\x00\x00"s, false},
+    {"rmi", Transport::Tcp, 40000, 1099, 0, "JRMI\x00\x02\x4b"s, true},
+    {"rmi", Transport::Tcp, 40000, 1099, 0, "JRMI\x00\x01\x4b"s, false},
+    {"tacacs", Transport::Tcp, 40000, 49, 0, pad("\xc0\x01\x01\x00"s, 28), true},
+    {"tacacs", Transport::Tcp, 40000, 50, 0, pad("\xc0\x01\x01\x00"s, 28), false},
+    {"tacacs", Transport::Tcp, 40000, 49, 0, pad("\xc0\x04\x01\x00"s, 28), false},
+    {"flash-policy", Transport::Tcp, 40000, 843, 0, "<policy-file-request/>\x00"s, true},
+    {"flash-policy", Transport::Tcp, 40000, 843, 0, "<policy-file-request>\x00"s, false},
+    {"dropbox-lan-sync", Transport::Udp, 17500, 17500, 0, "{\"host_int\": 12345, \"version\": [2, 0]}", true},
+    {"dropbox-lan-sync", Transport::Udp, 17500, 17500, 0, "{\"host_id\": 12345, \"version\": [2, 0]}", false},
+    {"steam-friends", Transport::Udp, 40000, 27017, 0, "VS01\x00\x00\x00\x00"s, true},
+    {"steam-friends", Transport::Udp, 40000, 27017, 0, "VS02\x00\x00\x00\x00"s, false},
+    {"valve-a2s", Transport::Udp, 40000, 27015, 0, "\xff\xff\xff\xffTSource Engine Query\x00"s, true},
+    {"valve-a2s", Transport::Udp, 40000, 27015, 0, "\xff\xff\xff\xffUSource Engine Query\x00"s, false},
+    {"stream-ihscp", Transport::Tcp, 40000, 27036, 0, "\xa4\x00\x00\x00VT01\x00\x00"s, true},
+    {"stream-ihscp", Transport::Tcp, 40000, 27036, 0, "\xa5\x00\x00\x00VT01\x00\x00"s, false},
+    {"honeywell-tcc", Transport::Tcp, 40000, 4242, 0, "CBKPPR\x05P\x00"s, true},
+    {"honeywell-tcc", Transport::Tcp, 40000, 4242, 0, "CBKPPR\x06P\x00"s, false},
+    {"pjl", Transport::Tcp, 40000, 9100, 0, "\x1b%-12345X@PJL\r\n"s, true},
+    {"pjl", Transport::Tcp, 40000, 9100, 0, "@PJL INFO ID\r\n", true},
+    {"pjl", Transport::Tcp, 40000, 9100, 0, "@PJLINFO ID\r\n", false},
+    {"rip", Transport::Udp, 520, 520, 0, pad("\x02\x02\x00\x00"s, 24), true},
+    {"rip", Transport::Udp, 521, 521, 0, pad("\x02\x02\x00\x00"s, 24), false},
+    {"rip", Transport::Udp, 520, 520, 0, pad("\x02\x03\x00\x00"s, 24), false},
+    {"nzsql", Transport::Tcp, 40000, 5480, 0, "\x00\x00\x00\x08\x00\x01\x00\x03"s, true},
+    {"nzsql", Transport::Tcp, 40000, 5480, 0, "\x00\x00\x00\x08\x00\x01\x00\x04"s, false},
+    {"splunk", Transport::Tcp, 40000, 9997, 0, "--splunk-cooked-mode-v3--\x00"s, true},
+    {"splunk", Transport::Tcp, 40000, 9997, 0, "--splunk-raw-mode-v3--\x00"s, false},
+    {"aruba-papi", Transport::Udp, 8211, 8211, 0, pad("\x49\x72\x00\x03"s, 20), true},
+    {"aruba-papi", Transport::Udp, 8211, 8211, 0, pad("\x49\x73\x00\x03"s, 20), false},
+    {"aruba-papi", Transport::Udp, 8211, 8211, 0, pad("\x49\x72\x00\x03"s, 19), false},
+    {"x11", Transport::Tcp, 40000, 6000, 0, pad("\x6c\x00\x0b\x00\x00\x00"s, 12), true},
+    {"x11", Transport::Tcp, 40000, 6000, 0, pad("\x42\x00\x00\x0b\x00\x00"s, 12), false},
+    {"memcached", Transport::Tcp, 40000, 11211, 0, "flush_all\r\n", true},
+    {"memcached", Transport::Tcp, 40000, 11211, 1, "VALUE k 0 1\r\nv\r\nEND\r\n", true},
+    {"memcached", Transport::Tcp, 40000, 11211, 0, "flush\r\n", false},
+    {"memcached", Transport::Udp, 40000, 11211, 0, "\x00\x01\x00\x00\x00\x01\x00\x00stats\r\n"s, true},
+    {"memcached", Transport::Udp, 40000, 11211, 0, "\x00\x01\x00\x00\x00\x01\x00\x01stats\r\n"s, false},
+    {"hbase", Transport::Tcp, 40000, 60000, 0, "HBas\x00\x50\x00\x00"s, true},
+    {"hbase", Transport::Tcp, 40000, 60000, 0, "HBas\x01\x50\x00\x00"s, false},
+    {"hadoop", Transport::Tcp, 40000, 8020, 0, "hrpc\x09\x00\x00\x00"s, true},
+    {"hadoop", Transport::Tcp, 40000, 8020, 0, "hrpc\x08\x00\x00\x00"s, false},
+    {"hdfs", Transport::Tcp, 40000, 50010, 0, pad("\x00\x1c\x50\x00\x00\x0a"s, 16), true},
+    {"hdfs", Transport::Tcp, 40000, 50010, 0, pad("\x00\x1c\x50\x00\x00\x0b"s, 16), false},
+    {"zookeeper", Transport::Tcp, 40000, 2181, 0, "mntr\n", true},
+    {"zookeeper", Transport::Tcp, 40000, 2181, 0, pad("\x00\x00\x00\x2c\x00\x00\x00\x00"s, 48), true},
+    {"zookeeper", Transport::Tcp, 40000, 2181, 0, "mntx\n", false},
+    {"sccp", Transport::Tcp, 40000, 2000, 0, pad("\x1c"s, 36), true},
+    {"sccp", Transport::Tcp, 40000, 2000, 0, pad("\x1c\x00\x00\x01"s, 36), false},
+    {"sccp", Transport::Tcp, 40000, 2001, 0, pad("\x1c"s, 36), false},
+    {"hsrp", Transport::Udp, 1985, 1985, 0, pad("\x00\x03\x00\x10"s, 20), true},
+    {"hsrp", Transport::Udp, 40000, 1985, 0, pad("\x00\x03\x00\x10"s, 20), false},
+    {"hsrpv2", Transport::Udp, 1985, 1985, 0, pad("\x01\x28\x02\x02"s, 40), true},
+    {"hsrpv2", Transport::Udp, 1985, 1985, 0, pad("\x01\x28\x03\x02"s, 40), false},
+    {"elasticsearch", Transport::Tcp, 40000, 9300, 0, "ES\x00\x00\x00\x10"s, true},
+    {"elasticsearch", Transport::Tcp, 40000, 9300, 0, "ES\x00\x01\x00\x10"s, false},
+    {"safet", Transport::Udp, 40000, 23294, 0, pad("\x00\x00\x18"s, 24), true},
+    {"safet", Transport::Udp, 40000, 23294, 0, pad("\x00\x00\x19"s, 24), false},
+    {"telnet", Transport::Tcp, 40000, 23, 0, "\xff\xfd\x18\xff\xfd\x20"s, true},
+    {"telnet", Transport::Tcp, 40000, 23, 1, "\xff\xfb\x01"s, true},
+    {"telnet", Transport::Tcp, 40000, 23, 0, "\xff\xf0\x18"s, false},
+    {"telnet", Transport::Tcp, 40000, 2323, 0, "\xff\xfd\x18"s, false},
+    {"opcua", Transport::Tcp, 40000, 4840, 0, pad("HELF\x38\x00\x00\x00"s, 56), true},
+    {"opcua", Transport::Tcp, 40000, 4840, 0, pad("HELF\x04\x00\x00\x00"s, 56), false},
+    {"nfs", Transport::Udp, 40000, 2049, 0, rpc_call(0xa3), true},
+    {"nfs", Transport::Tcp, 40000, 2049, 0, "\x80\x00\x00\x28"s + rpc_call(0xa3), true},
+    {"nfs", Transport::Udp, 40000, 2049, 0, rpc_call(0xa4), false},
+    {"portmap", Transport::Udp, 40000, 111, 0, rpc_call(0xa0), true},
+    {"portmap", Transport::Udp, 40000, 111, 0, rpc_call(0xa3), false},
+    {"rstat", Transport::Udp, 40000, 900, 0, rpc_call(0xa1), true},
+    {"rstat", Transport::Udp, 40000, 900, 0, rpc_call(0xa0), false},
+    {"rusers", Transport::Udp, 40000, 900, 0, rpc_call(0xa2), true},
+    {"rusers", Transport::Udp, 40000, 900, 0, rpc_call(0xa1), false},
+    {"ypprog", Transport::Udp, 40000, 900, 0, rpc_call(0xa4), true},
+    {"ypprog", Transport::Udp, 40000, 900, 0, rpc_call(0xa5), false},
+    {"mount", Transport::Udp, 40000, 900, 0, rpc_call(0xa5), true},
+    {"mount", Transport::Udp, 40000, 900, 0, rpc_call(0xa6), false},
+    {"ypbind", Transport::Udp, 40000, 900, 0, rpc_call(0xa7), true},
+    {"ypbind", Transport::Udp, 40000, 900, 0, rpc_call(0xa6), false},
+    {"wall", Transport::Udp, 40000, 900, 0, rpc_call(0xa8), true},
+    {"wall", Transport::Udp, 40000, 900, 0, rpc_call(0xa9), false},
+    {"yppasswd", Transport::Udp, 40000, 900, 0, rpc_call(0xa9), true},
+    {"yppasswd", Transport::Udp, 40000, 900, 0, rpc_call(0xaa), false},
+    {"rquota", Transport::Udp, 40000, 900, 0, rpc_call(0xab), true},
+    {"rquota", Transport::Udp, 40000, 900, 0, rpc_call(0xac), false},
+    {"rexec", Transport::Udp, 40000, 900, 0, rpc_call(0xb1), true},
+    {"rexec", Transport::Udp, 40000, 900, 0, rpc_call(0xb2), false},
+    {"tfs", Transport::Udp, 40000, 900, 0, rpc_call(0xc5), true},
+    {"tfs", Transport::Udp, 40000, 900, 0, rpc_call(0xc4), false},
+    // A call that is not a call (message type 1, a reply) names no RPC program.
+    {"portmap", Transport::Udp, 40000, 111, 0, "\x12\x34\x56\x78\x00\x00\x00\x01"s + rpc_call(0xa0).substr(8), false},
 };
 
 class SignaturesTest : public ::testing::Test {
@@ -307,6 +446,36 @@ TEST_F(SignaturesTest, EveryNameHasFixtures) {
     }
 }
 
+/// Every entry's pattern (or, for port entries, nothing) at the start of exactly-sized payloads
+/// of every length up to 64 bytes and three fillers, on both ends: the probes read only inside
+/// the payload (the sanitizer build reports any byte read past it), and the table is exercised
+/// with each entry's own bytes (at least one payload names each pattern entry's protocol).
+TEST_F(SignaturesTest, ProbesStayInsideShortPayloads) {
+    constexpr uint8_t kFillers[] = {0x00, 0xff, '>'};
+    std::set<std::string> named;
+    for (const Signature& sig : table()) {
+        std::vector<Pattern> pats(sig.patterns.begin(), sig.patterns.end());
+        if (pats.empty()) pats.push_back({});
+        const Transport t = (sig.transports & kTcp) ? Transport::Tcp : Transport::Udp;
+        if (!(sig.transports & (kTcp | kUdp))) continue;  // SCTP payload-id entries
+        const uint16_t port = sig.ports.empty() ? 40001 : sig.ports.front().port;
+        for (const Pattern& p : pats)
+            for (uint32_t len = 2; len <= 64; ++len)
+                for (uint8_t fill : kFillers)
+                    for (int which = 0; which < 2; ++which) {
+                        if (p.offset + p.bytes.size() > len) continue;
+                        auto buf = std::make_unique<uint8_t[]>(len);  // exactly `len` bytes
+                        std::memset(buf.get(), fill, len);
+                        if (!p.bytes.empty()) std::memcpy(buf.get() + p.offset, p.bytes.data(), p.bytes.size());
+                        session::Session s = make(t, port, port, which, {});
+                        h.classifiers.classify(t, s, buf.get(), len, which, port, port);
+                        if (h.table->has_protocol(s, sig.name)) named.insert(std::string(sig.name));
+                    }
+    }
+    for (const char* name : {"mongo", "redis", "x11", "rmi", "zabbix", "syslog", "flap", "memcached", "nfs"})
+        EXPECT_TRUE(named.count(name)) << name;
+}
+
 /// End to end through the flow table: a TCP handshake, then an SSH banner from each side.
 TEST_F(SignaturesTest, TcpFlowThroughTable) {
     session::test::TcpFlow f;
@@ -321,6 +490,95 @@ TEST_F(SignaturesTest, TcpFlowThroughTable) {
     const auto* saved = h.find_saved("10.0.0.1");
     ASSERT_NE(saved, nullptr);
     EXPECT_EQ(saved->at("protocol"), nlohmann::json({"tcp", "ssh"}));
+}
+
+// End to end with every built-in protocol registered: the classify-only names appear on the
+// session record, alone (no other classifier claims the same bytes), and near misses name nothing.
+using session::test::has_protocol;
+using session::test::Msg;
+using session::test::tcp_exchange;
+using session::test::udp_exchange;
+
+/// The record's protocol list without the transport.
+std::set<std::string> app_protocols(const nlohmann::json& j) {
+    std::set<std::string> out;
+    if (j.contains("protocol"))
+        for (const auto& p : j["protocol"])
+            if (p != "tcp" && p != "udp") out.insert(p.get<std::string>());
+    return out;
+}
+
+TEST(SignaturesExchange, MongoQueryOnly) {
+    const auto j = tcp_exchange(27017, {{0, mongo_query("\x00\x00\x00\x00"s) + "\x00\x00\x00\x00"s}});
+    EXPECT_EQ(app_protocols(j), std::set<std::string>{"mongo"});
+    EXPECT_TRUE(has_protocol(j, "tcp"));
+}
+
+TEST(SignaturesExchange, MongoReplyHeaderIsNotAQuery) {
+    // A reply (opcode 1) answers a request: responseTo is set and the opcode is not 2004.
+    const auto j = tcp_exchange(27017, {{1, "\x3a\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00"s}});
+    EXPECT_FALSE(has_protocol(j, "mongo"));
+}
+
+TEST(SignaturesExchange, RedisCommandAndReply) {
+    const auto j = tcp_exchange(6379, {{0, "*1\r\n$4\r\nPING\r\n"}, {1, "+PONG\r\n"}});
+    EXPECT_EQ(app_protocols(j), std::set<std::string>{"redis"});
+}
+
+TEST(SignaturesExchange, RedisInlineCommandIsNotNamed) {
+    const auto j = tcp_exchange(6379, {{0, "PING\r\n"}, {1, "+OK\r\n"}});
+    EXPECT_FALSE(has_protocol(j, "redis"));
+}
+
+TEST(SignaturesExchange, VncHandshake) {
+    const auto j = tcp_exchange(5900, {{1, "RFB 003.008\n"}, {0, "RFB 003.008\n"}});
+    EXPECT_EQ(app_protocols(j), std::set<std::string>{"vnc"});
+}
+
+TEST(SignaturesExchange, TelnetNegotiationOnlyToPort23) {
+    const std::vector<Msg> msgs = {{1, "\xff\xfd\x18\xff\xfd\x20"s}, {0, "\xff\xfb\x18"s}};
+    EXPECT_EQ(app_protocols(tcp_exchange(23, msgs)), std::set<std::string>{"telnet"});
+    EXPECT_FALSE(has_protocol(tcp_exchange(2323, msgs), "telnet"));
+}
+
+TEST(SignaturesExchange, SyslogOverUdpAndTcp) {
+    EXPECT_EQ(app_protocols(udp_exchange(514, {{0, "<13>Nov 23 03:00:00 host app: hello"}})),
+              std::set<std::string>{"syslog"});
+    EXPECT_EQ(app_protocols(tcp_exchange(601, {{0, "<165>1 2026-11-23T03:00:00Z host app - - - hi\n"}})),
+              std::set<std::string>{"syslog"});
+    EXPECT_FALSE(has_protocol(udp_exchange(514, {{0, "<13 >not a priority"}}), "syslog"));
+}
+
+TEST(SignaturesExchange, SsdpSearchAndUpnpReply) {
+    const auto j = udp_exchange(1900, {{0, "M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\n\r\n"},
+                                       {1, "HTTP/1.1 200 OK\r\nUSN: uuid:1\r\n\r\n"}});
+    EXPECT_EQ(app_protocols(j), std::set<std::string>{"ssdp"});
+    EXPECT_FALSE(has_protocol(udp_exchange(1900, {{0, "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n"}}), "ssdp"));
+}
+
+TEST(SignaturesExchange, X11AndMemcached) {
+    EXPECT_EQ(app_protocols(tcp_exchange(6000, {{0, pad("\x6c\x00\x0b\x00\x00\x00\x12\x00"s, 48)}})),
+              std::set<std::string>{"x11"});
+    EXPECT_EQ(app_protocols(tcp_exchange(11211, {{0, "get k\r\n"}, {1, "VALUE k 0 1\r\nv\r\nEND\r\n"}})),
+              std::set<std::string>{"memcached"});
+}
+
+TEST(SignaturesExchange, HsrpNeedsTheSamePortAtBothEnds) {
+    const std::string hello = pad("\x00\x03\x00\x10\x03\x64\x01\x00cisco\x00\x00\x00"s, 20);
+    EXPECT_EQ(app_protocols(udp_exchange(1985, {{0, hello}}, 1985)), std::set<std::string>{"hsrp"});
+    EXPECT_FALSE(has_protocol(udp_exchange(1985, {{0, hello}}), "hsrp"));
+}
+
+TEST(SignaturesExchange, RpcProgramsByNumber) {
+    EXPECT_EQ(app_protocols(udp_exchange(111, {{0, rpc_call(0xa0)}})), std::set<std::string>{"portmap"});
+    EXPECT_EQ(app_protocols(udp_exchange(2049, {{0, rpc_call(0xa3)}})), std::set<std::string>{"nfs"});
+    EXPECT_TRUE(app_protocols(udp_exchange(900, {{0, rpc_call(0xa6)}})).empty());  // 100006: no name
+}
+
+TEST(SignaturesExchange, LmtpBannerIsNotSmtp) {
+    const auto j = tcp_exchange(24, {{1, "220 host LMTP ready\r\n"}, {0, "LHLO me\r\n"}});
+    EXPECT_TRUE(has_protocol(j, "lmtp"));
+    EXPECT_FALSE(has_protocol(j, "smtp"));
 }
 
 }  // namespace signatures_test

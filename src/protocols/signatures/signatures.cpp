@@ -39,6 +39,9 @@ constexpr uint32_t le24(const uint8_t* p) {
 constexpr uint32_t be32(const uint8_t* p) {
     return uint32_t(p[0]) << 24 | be24(p + 1);
 }
+constexpr uint32_t le32(const uint8_t* p) {
+    return uint32_t(p[3]) << 24 | le24(p);
+}
 
 bool contains(const uint8_t* data, uint32_t len, std::string_view needle, uint32_t from = 0) {
     if (from >= len) return false;
@@ -284,6 +287,82 @@ bool ptp_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     return len >= 34 && (d[1] & 0x0f) == 2 && be16(d + 2) <= len && (d[0] & 0x0f) <= 0x0d;
 }
 
+// Classify-only protocols (no parser behind them).
+
+bool lmtp_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return contains(d, len, "LMTP");
+}
+/// gh0st RAT frame: a zlib stream (0x78 at 13) after a packet length that equals the payload
+/// (little- or big-endian 32-bit at 5), or after two zero 16-bit words when the length is elsewhere.
+bool gh0st_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    if (len < 15) return false;
+    const bool highZero = d[7] == 0 && d[8] == 0;
+    if (highZero && le16(d + 5) == len) return true;
+    if (d[5] == 0 && d[6] == 0 && be16(d + 7) == len) return true;
+    return highZero && d[11] == 0 && d[12] == 0 && d[14] == 0x9c;
+}
+/// "RFB xxx.yyy\n": the version dot and the newline in place.
+bool vnc_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len >= 12 && d[7] == '.' && d[11] == '\n';
+}
+bool jabber_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return contains(d, len, "jabber", 5);
+}
+/// "<PRI>": only digits between the '<' and the first '>'.
+bool syslog_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    for (uint32_t i = 2; i < len; ++i) {
+        if (d[i] == '>') return true;
+        if (!std::isdigit(d[i])) return false;
+    }
+    return false;
+}
+/// FLAP frame ('*', channel 1): its length fills the payload or another frame follows.
+bool flap_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    if (len < 6) return false;
+    uint32_t end = 6 + be16(d + 4);
+    return end == len || (end < len && d[end] == '*');
+}
+bool ssdp_response_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return contains(d, len, "\r\nST:") || contains(d, len, "\r\nUSN:") || contains(d, len, "UPnP");
+}
+bool dropbox_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return contains(d, len, "host_int", 1);
+}
+bool aruba_papi_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len >= 20 && d[0] == 0x49 && d[1] == 0x72;
+}
+/// Skinny (SCCP): little-endian length in byte 0 covering the payload, then seven zero bytes.
+bool skinny_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len > 20 && len >= d[0] + 8u && std::all_of(d + 1, d + 8, [](uint8_t b) { return b == 0; });
+}
+bool hdfs_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len >= 10 && d[5] == 0x0a;
+}
+/// HSRP runs between routers on the same port at both ends.
+bool hsrp_probe(const Session& s, const uint8_t* d, uint32_t len, int) {
+    return s.port[0] == s.port[1] && len >= 3 && d[0] == 0 && d[1] == 3;
+}
+bool hsrpv2_probe(const Session& s, const uint8_t* d, uint32_t len, int) {
+    return s.port[0] == s.port[1] && len >= 3 && d[0] == 1 && d[1] == 40 && d[2] == 2;
+}
+bool safet_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len >= 24 && d[2] == len;
+}
+/// A telnet option negotiation (IAC followed by SB/WILL/WONT/DO/DONT).
+bool telnet_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len >= 3 && d[0] == 0xff && d[1] >= 0xfa;
+}
+/// OPC UA Hello: a plausible little-endian message size after the 4-byte type.
+bool opcua_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    constexpr uint32_t kMaxMessage = 16u << 20;
+    return len >= 8 && le32(d + 4) >= 8 && le32(d + 4) <= kMaxMessage;
+}
+/// ONC RPC call to program 1000xx (the low byte of the program number picks the name).
+template <uint8_t Program>
+bool rpc_program_probe(const Session&, const uint8_t* d, uint32_t len, int) {
+    return len >= 16 && d[15] == Program;
+}
+
 // ------------------------------------------------------------------ table
 
 template <size_t N>
@@ -377,6 +456,76 @@ constexpr Pats<1> kHttp2Pats{{{0, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"sv}}};
 constexpr Ports<1> kC1222Ports{{{1153, kTcpAny | kUdpAny}}};
 constexpr Ports<1> kPanaPorts{{{716, kUdpAny}}};
 constexpr Ports<2> kPtpPorts{{{319, kUdpAny}, {320, kUdpAny}}};
+// Classify-only protocols.
+constexpr Pats<2> kMongoPats{
+    {{8, "\x00\x00\x00\x00\xd4\x07\x00\x00"sv}, {8, "\xff\xff\xff\xff\xd4\x07\x00\x00"sv}}};  // OP_QUERY
+constexpr Pats<7> kRedisPats{{{0, "+PONG"sv},
+                              {0, "*1\r\n$"sv},
+                              {0, "*2\r\n$"sv},
+                              {0, "*3\r\n$"sv},
+                              {0, "*4\r\n$"sv},
+                              {0, "*5\r\n$"sv},
+                              {0, "-NOAUTH "sv}}};
+constexpr Pats<1> kGh0stPats{{{13, "\x78"sv}}};
+constexpr Pats<1> kVncPats{{{0, "RFB 0"sv}}};
+constexpr Pats<1> kJabberPats{{{0, "<?xml"sv}}};
+constexpr Pats<1> kBjnpPats{{{0, "BJNP"sv}}};
+constexpr Pats<9> kSyslogPats{{{0, "<1"sv},
+                               {0, "<2"sv},
+                               {0, "<3"sv},
+                               {0, "<4"sv},
+                               {0, "<5"sv},
+                               {0, "<6"sv},
+                               {0, "<7"sv},
+                               {0, "<8"sv},
+                               {0, "<9"sv}}};
+constexpr Pats<1> kFlapPats{{{0, "\x2a\x01"sv}}};
+constexpr Pats<2> kNsclientPats{{{0, "NSClient"sv}, {0, "None&"sv}}};
+constexpr Pats<2> kSsdpPats{{{0, "M-SEARCH "sv}, {0, "NOTIFY * "sv}}};
+constexpr Pats<1> kSsdpResponsePats{{{0, "HTTP/1."sv}}};
+constexpr Pats<1> kZabbixPats{{{0, "ZBXD\x01"sv}}};
+constexpr Pats<1> kRmiPats{{{0, "JRMI\x00\x02\x4b"sv}}};
+constexpr Pats<7> kTacacsPats{{{0, "\xc0\x01\x01"sv},
+                               {0, "\xc0\x01\x02"sv},
+                               {0, "\xc0\x02\x01"sv},
+                               {0, "\xc0\x03\x01"sv},
+                               {0, "\xc0\x03\x02"sv},
+                               {0, "\xc1\x01\x01"sv},
+                               {0, "\xc1\x01\x02"sv}}};
+constexpr Ports<1> kTacacsPorts{{{49, kTcpAny | kUdpAny}}};
+constexpr Pats<1> kFlashPolicyPats{{{0, "<policy-file-request/>"sv}}};
+constexpr Ports<1> kDropboxPorts{{{17500, kUdpAny}}};
+constexpr Pats<1> kSteamFriendsPats{{{0, "VS01"sv}}};
+constexpr Pats<1> kValveA2sPats{{{0, "\xff\xff\xff\xffTSou"sv}}};
+constexpr Pats<1> kStreamIhscpPats{{{0, "\xa4\x00\x00\x00VT01"sv}}};
+constexpr Pats<1> kHoneywellTccPats{{{0, "CBKPPR\x05P"sv}}};
+constexpr Pats<2> kPjlPats{{{0, "\x1b%-12345"sv}, {0, "@PJL "sv}}};
+constexpr Pats<4> kRipPats{
+    {{0, "\x01\x01\x00\x00"sv}, {0, "\x01\x02\x00\x00"sv}, {0, "\x02\x01\x00\x00"sv}, {0, "\x02\x02\x00\x00"sv}}};
+constexpr Ports<1> kRipPorts{{{520, kUdpAny}}};
+constexpr Pats<1> kNzsqlPats{{{0, "\x00\x00\x00\x08\x00\x01\x00\x03"sv}}};
+constexpr Pats<1> kSplunkPats{{{0, "--splunk-cooked-mode"sv}}};
+constexpr Ports<1> kArubaPapiPorts{{{8211, kUdpAny}}};
+constexpr Pats<1> kX11Pats{{{0, "\x6c\x00\x0b\x00"sv}}};  // little-endian setup, protocol 11.0
+constexpr Pats<4> kMemcachedTcpPats{{{0, "flush_all"sv}, {0, "STORED\r\n"sv}, {0, "END\r\n"sv}, {0, "VALUE "sv}}};
+constexpr Pats<2> kMemcachedUdpPats{{{6, "\x00\x00stats"sv}, {6, "\x00\x00gets "sv}}};  // after the 8-byte frame header
+constexpr Pats<1> kHbasePats{{{0, "HBas\x00"sv}}};
+constexpr Pats<1> kHadoopPats{{{0, "hrpc\x09"sv}}};
+constexpr Pats<3> kHdfsPats{{{0, "\x00\x1c\x50"sv}, {0, "\x00\x1c\x51"sv}, {0, "\x00\x1c\x55"sv}}};
+constexpr Pats<4> kZookeeperPats{{{0, "zk_version"sv},
+                                  {0, "mntr\n"sv},
+                                  {0, "\x00\x00\x00\x2c\x00\x00\x00\x00"sv},
+                                  {0, "\x00\x00\x00\x2d\x00\x00\x00\x00"sv}}};
+constexpr Ports<1> kSkinnyPorts{{{2000, kPortTcpDst}}};
+constexpr Ports<2> kHsrpPorts{{{1985, kUdpAny}, {2029, kUdpAny}}};
+constexpr Pats<1> kElasticsearchPats{{{0, "ES\x00\x00"sv}}};
+constexpr Ports<1> kSafetPorts{{{23294, kUdpAny}}};
+constexpr Ports<1> kTelnetPorts{{{23, kPortTcpDst}}};
+constexpr Pats<1> kOpcuaPats{{{0, "HELF"sv}}};
+/// ONC RPC call header after the xid: call (0), RPC version 2, program 0x000186xx.
+constexpr Pats<1> kRpcCallPats{{{4, "\x00\x00\x00\x00\x00\x00\x00\x02\x00\x01\x86"sv}}};
+constexpr Pats<1> kNfsUdpPats{{{4, "\x00\x00\x00\x00\x00\x00\x00\x02\x00\x01\x86\xa3"sv}}};
+constexpr Pats<1> kNfsTcpPats{{{8, "\x00\x00\x00\x00\x00\x00\x00\x02\x00\x01\x86\xa3"sv}}};  // after the record mark
 
 constexpr std::array kTable = {
     Signature{"smtp", kTcp, kSmtpClientPats},
@@ -449,6 +598,59 @@ constexpr std::array kTable = {
     Signature{"c1222", kTcpUdp, {}, kC1222Ports, c1222_probe},
     Signature{"pana", kUdp, {}, kPanaPorts, pana_probe},
     Signature{"ptp", kUdp, {}, kPtpPorts, ptp_probe},
+    Signature{"mongo", kTcp, kMongoPats},
+    Signature{"redis", kTcp, kRedisPats},
+    Signature{"lmtp", kTcp, k220Pats, {}, lmtp_probe},
+    Signature{"gh0st", kTcp, kGh0stPats, {}, gh0st_probe},
+    Signature{"vnc", kTcp, kVncPats, {}, vnc_probe},
+    Signature{"jabber", kTcp, kJabberPats, {}, jabber_probe},
+    Signature{"bjnp", kUdp, kBjnpPats},
+    Signature{"syslog", kTcpUdp, kSyslogPats, {}, syslog_probe},
+    Signature{"flap", kTcp, kFlapPats, {}, flap_probe},
+    Signature{"nsclient", kTcp, kNsclientPats},
+    Signature{"ssdp", kUdp, kSsdpPats},
+    Signature{"ssdp", kUdp, kSsdpResponsePats, {}, ssdp_response_probe},
+    Signature{"zabbix", kTcp, kZabbixPats},
+    Signature{"rmi", kTcp, kRmiPats},
+    Signature{"tacacs", kTcpUdp, kTacacsPats, kTacacsPorts},
+    Signature{"flash-policy", kTcp, kFlashPolicyPats},
+    Signature{"dropbox-lan-sync", kUdp, {}, kDropboxPorts, dropbox_probe},
+    Signature{"steam-friends", kUdp, kSteamFriendsPats},
+    Signature{"valve-a2s", kUdp, kValveA2sPats},
+    Signature{"stream-ihscp", kTcp, kStreamIhscpPats},
+    Signature{"honeywell-tcc", kTcp, kHoneywellTccPats},
+    Signature{"pjl", kTcp, kPjlPats},
+    Signature{"rip", kUdp, kRipPats, kRipPorts},
+    Signature{"nzsql", kTcp, kNzsqlPats},
+    Signature{"splunk", kTcp, kSplunkPats},
+    Signature{"aruba-papi", kUdp, {}, kArubaPapiPorts, aruba_papi_probe},
+    Signature{"x11", kTcp, kX11Pats},
+    Signature{"memcached", kTcp, kMemcachedTcpPats},
+    Signature{"memcached", kUdp, kMemcachedUdpPats},
+    Signature{"hbase", kTcp, kHbasePats},
+    Signature{"hadoop", kTcp, kHadoopPats},
+    Signature{"hdfs", kTcp, kHdfsPats, {}, hdfs_probe},
+    Signature{"zookeeper", kTcp, kZookeeperPats},
+    Signature{"sccp", kTcp, {}, kSkinnyPorts, skinny_probe},
+    Signature{"hsrp", kUdp, {}, kHsrpPorts, hsrp_probe},
+    Signature{"hsrpv2", kUdp, {}, kHsrpPorts, hsrpv2_probe},
+    Signature{"elasticsearch", kTcp, kElasticsearchPats},
+    Signature{"safet", kUdp, {}, kSafetPorts, safet_probe},
+    Signature{"telnet", kTcp, {}, kTelnetPorts, telnet_probe},
+    Signature{"opcua", kTcp, kOpcuaPats, {}, opcua_probe},
+    Signature{"nfs", kUdp, kNfsUdpPats},
+    Signature{"nfs", kTcp, kNfsTcpPats},
+    Signature{"portmap", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa0>},
+    Signature{"rstat", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa1>},
+    Signature{"rusers", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa2>},
+    Signature{"ypprog", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa4>},
+    Signature{"mount", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa5>},
+    Signature{"ypbind", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa7>},
+    Signature{"wall", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa8>},
+    Signature{"yppasswd", kUdp, kRpcCallPats, {}, rpc_program_probe<0xa9>},
+    Signature{"rquota", kUdp, kRpcCallPats, {}, rpc_program_probe<0xab>},
+    Signature{"rexec", kUdp, kRpcCallPats, {}, rpc_program_probe<0xb1>},
+    Signature{"tfs", kUdp, kRpcCallPats, {}, rpc_program_probe<0xc5>},
 };
 
 /// Protocols whose authentication exchanges may hold NTLMSSP messages.

@@ -9,6 +9,13 @@
 /// - when it has both patterns and ports, one end of the session uses one of those ports; and
 /// - its `probe`, if any, accepts the payload (a length field that must agree, a version range…).
 /// The byte/port/ppid facts mirror what Arkime checks for the same protocol names; the code is ours.
+///
+/// Besides first-payload names for protocols parsed elsewhere, the table holds Arkime's
+/// classify-only protocols: databases and caches (mongo, redis, memcached, zookeeper, hbase,
+/// hadoop, hdfs, elasticsearch, nzsql), remote access (vnc, x11, telnet, rmi), messaging and
+/// logging (jabber, flap, syslog, splunk, zabbix, nsclient), discovery and routing (ssdp, bjnp,
+/// rip, hsrp/hsrpv2, aruba-papi, dropbox-lan-sync), ONC RPC programs (nfs, portmap, mount, …),
+/// and a few others (gh0st, lmtp, tacacs, pjl, opcua, sccp/Skinny, safet, steam/valve games).
 #include <cstdint>
 #include <span>
 #include <string_view>

@@ -24,4 +24,23 @@ std::string base64_decode(std::string_view v, Base64Junk junk);
 /// character. Surrogate pairs are joined; a lone surrogate becomes U+FFFD.
 std::string utf16le_to_utf8(const uint8_t* p, size_t bytes);
 
+/// `v` without its leading and trailing blanks (spaces and tabs).
+constexpr std::string_view trim_blanks(std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+        v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+        v.remove_suffix(1);
+    return v;
+}
+
+/// True when `a` equals `lower` (all lower case) ignoring the case of ASCII letters in `a`.
+constexpr bool equals_lower(std::string_view a, std::string_view lower) {
+    if (a.size() != lower.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+        if (c != lower[i]) return false;
+    }
+    return true;
+}
+
 }  // namespace flowdex::core

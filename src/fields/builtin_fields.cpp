@@ -243,6 +243,12 @@ constexpr Row kRows[] = {
     {"email", K::TermField, "email.folder", "Folder", "email.folder", "IMAP folder names", T::StrSet, kCnt},
 
     // ---- ssh ----
+    {"ssdp", K::TermField, "ssdp.location", "Location", "ssdp.location", "SSDP/UPnP Location URL", T::StrSet, kCnt},
+    {"ssdp", K::TermField, "ssdp.nt", "Notification Type", "ssdp.nt", "SSDP NOTIFY Notification Type", T::StrSet, kCnt},
+    {"ssdp", K::TermField, "ssdp.server", "Server", "ssdp.server", "SSDP/UPnP Server header", T::StrSet, kCnt},
+    {"ssdp", K::TermField, "ssdp.st", "Search Target", "ssdp.st", "SSDP M-SEARCH Search Target", T::StrSet, kCnt},
+    {"ssdp", K::TermField, "ssdp.userAgent", "User Agent", "ssdp.userAgent", "SSDP/UPnP User-Agent header", T::StrSet, kCnt},
+    {"ssdp", K::TermField, "ssdp.usn", "USN", "ssdp.usn", "SSDP Unique Service Name", T::StrSet, kCnt},
     {"ssh", K::LoTermField, "ssh.ver", "Version", "ssh.version", "SSH Software Version", T::StrSet, kCnt},
     {"ssh", K::TermField, "ssh.key", "Key", "ssh.key", "SSH Key", T::StrSet, kCnt},
     {"ssh", K::LoTermField, "ssh.hassh", "HASSH", "ssh.hassh", "SSH HASSH field", T::StrSet, kCnt},

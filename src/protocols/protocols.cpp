@@ -44,6 +44,7 @@
 #include "protocols/smtp/smtp.h"
 #include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
+#include "protocols/ssdp/ssdp.h"
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
@@ -131,7 +132,8 @@ void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_oracle(r);
     register_c1222(r);
     register_bgp(r);
-    register_tds(r);  // after the signatures: its classifiers check the `tds` name they give
+    register_ssdp(r);  // after the signatures: its classifiers check the `ssdp` name they give
+    register_tds(r);   // after the signatures: its classifiers check the `tds` name they give
 
     keep_fields(r.fields, settings.parseSMTPHeaderAll, {"email.headerField", "email.headerValue"});
     keep_fields(r.fields, settings.parseHTTPHeaderRequestAll, {"http.requestHeaderField", "http.requestHeaderValue"});

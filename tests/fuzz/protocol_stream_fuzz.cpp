@@ -74,6 +74,7 @@
 #include "protocols/smtp/smtp.h"
 #include "protocols/snmp/snmp.h"
 #include "protocols/socks/socks.h"
+#include "protocols/ssdp/ssdp.h"
 #include "protocols/ssh/ssh.h"
 #include "protocols/stun/stun.h"
 #include "protocols/synchrophasor/synchrophasor.h"
@@ -165,6 +166,11 @@ constexpr Folder kFolders[] = {
          protocols::register_snmp(r);
      }},
     {"socks", protocols::register_socks},
+    {"ssdp",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_ssdp(r);
+     }},
     {"ssh", protocols::register_ssh},
     {"stun",
      [](protocols::Registries& r) {

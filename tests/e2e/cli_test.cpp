@@ -340,6 +340,47 @@ TEST(CliSettings, ParserKeysLeaveTheirFieldsOut) {
     EXPECT_NE(bad.err.find("ja3Strings"), std::string::npos) << bad.err;
 }
 
+// Certificate tags are not scored by the corpus tool; every cert:* tag of Arkime's records is
+// checked here instead, per session, and none may be added where Arkime has none.
+TEST(CliCorpus, CertificateTagsAsArkime) {
+    SKIP_WITHOUT_CORPUS();
+    auto key_of = [](const nlohmann::json& b) {
+        return std::to_string(b["source"].value("port", 0)) + ">" + std::to_string(b["destination"].value("port", 0)) +
+               "@" + std::to_string(b.value("firstPacket", int64_t{0}));
+    };
+    auto cert_tags = [](const nlohmann::json& b) {
+        std::multiset<std::string> out;
+        if (b.contains("tags"))
+            for (const auto& t : b["tags"])
+                if (t.get<std::string>().rfind("cert:", 0) == 0) out.insert(t.get<std::string>());
+        return out;
+    };
+    size_t tagged = 0;
+    for (const auto& e : fs::directory_iterator(kCorpusDir)) {
+        if (e.path().extension() != ".test") continue;
+        fs::path pcap = e.path();
+        pcap.replace_extension(".pcap");
+        if (!fs::exists(pcap)) continue;
+        const std::string text = read_file(e.path().string());
+        if (text.find("\"cert\"") == std::string::npos) continue;  // no certificate, no tag to check
+        const nlohmann::json expected = nlohmann::json::parse(text);
+        std::map<std::string, std::multiset<std::string>> want;
+        for (const auto& s : expected["sessions3"])
+            want[key_of(s["body"])] = cert_tags(s["body"]);
+        Result r = run(json_run(pcap.string(), {"-o", "sessionIdTracking=vlan", "-o", "trackESP=true"}));
+        ASSERT_EQ(r.exitCode, 0) << r.describe();
+        for (const std::string& line : split_lines(r.out)) {
+            const nlohmann::json b = nlohmann::json::parse(line);
+            const auto got = cert_tags(b);
+            const auto it = want.find(key_of(b));
+            const std::multiset<std::string> none;
+            EXPECT_EQ(got, it == want.end() ? none : it->second) << pcap.filename() << " " << key_of(b);
+            tagged += got.size();
+        }
+    }
+    EXPECT_GT(tagged, 0u) << "the corpus has self-signed and CA certificates";
+}
+
 TEST(CliSettings, MaxParserBufferBoundsWhatParsersHold) {
     SKIP_WITHOUT_CORPUS();
     const std::string corpus = kCorpusDir.string();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flowdex::session::test {
@@ -52,8 +53,9 @@ inline std::string server_hello() {
 }
 
 /// A self-signed P-256 certificate: CN "Host.Example", O "Org", SAN www.example.org, serial 0x80
-/// (DER adds a sign byte), valid 2020-01-01 .. 2020-01-31.
-inline std::string make_cert() {
+/// (DER adds a sign byte), valid 2020-01-01 .. 2020-01-31, basicConstraints CA:TRUE; with `ca`,
+/// also the key usage keyCertSign (what makes a CA for Arkime).
+inline std::string make_cert(bool ca = false) {
     EVP_PKEY* key = EVP_EC_gen("P-256");
     X509* x = X509_new();
     X509_set_version(x, 2);
@@ -71,6 +73,13 @@ inline std::string make_cert() {
     if (X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "DNS:WWW.example.org")) {
         X509_add_ext(x, ext, -1);
         X509_EXTENSION_free(ext);
+    }
+    for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
+                              std::pair{NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "digitalSignature"}}) {
+        if (X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value)) {
+            X509_add_ext(x, ext, -1);
+            X509_EXTENSION_free(ext);
+        }
     }
     X509_sign(x, key, EVP_sha256());
     unsigned char* der = nullptr;

@@ -101,6 +101,23 @@ TEST(Tls, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Tls, CertificateTags) {
+    const std::string sh = server_hello();
+    const std::string hello = sh.substr(0, sh.size() - 6);
+    auto tags_of = [&](const std::vector<std::string>& ders) {
+        nlohmann::json all;
+        run({client_hello()}, {hello, record(certificate_msg(ders))}, &all);
+        return all.contains("tags") ? all["tags"] : nlohmann::json::array();
+    };
+    const std::string leaf = make_cert(), ca = make_cert(true);
+    // The session's first certificate, not a CA, its subject its issuer (same CN and O).
+    EXPECT_EQ(tags_of({leaf}), nlohmann::json({"cert:self-signed"}));
+    // A CA certificate is tagged as one, first or not, and is never called self-signed.
+    EXPECT_EQ(tags_of({ca}), nlohmann::json({"cert:certificate-authority"}));
+    EXPECT_EQ(tags_of({ca, leaf}), nlohmann::json({"cert:certificate-authority"})) << "the leaf is not first";
+    EXPECT_EQ(tags_of({leaf, ca}), nlohmann::json({"cert:self-signed", "cert:certificate-authority"}));
+}
+
 TEST(Tls, HandshakeAcrossRecords) {
     // The ClientHello handshake message split over two records.
     std::string ch = client_hello();

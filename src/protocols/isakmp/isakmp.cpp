@@ -6,9 +6,6 @@
 #include <deque>
 #include <string_view>
 
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
 #include "protocols/tls/certs.h"
 #include "session/flow_table.h"
 #include "session/session.h"
@@ -250,18 +247,8 @@ void vendor_id(Ctx& c, Cursor b) {
     add(c.reg, c.s, c.f.vendorId, buf);
 }
 
-bool is_ca(const uint8_t* der, size_t len) {
-    const unsigned char* p = der;
-    X509* x = d2i_X509(nullptr, &p, static_cast<long>(len));
-    if (!x) return false;
-    const bool ca = (X509_get_extension_flags(x) & EXFLAG_CA) != 0;
-    X509_free(x);
-    return ca;
-}
-
-/// A CERT payload holding a DER X.509 certificate, added to `cert` as TLS does. The session's first
-/// certificate is tagged cert:self-signed when it is not a CA and its subject and issuer each have
-/// one equal common name and equal (or no) organization names.
+/// A CERT payload holding a DER X.509 certificate, added to `cert` and tagged as TLS does
+/// (tls::tag_certificate).
 void certificate(Ctx& c, Cursor b) {
     if (c.f.cert < 0 || b.left() <= 1 || b.u8() != kCertX509Signature || b.left() == 0) return;
     if (b.left() > tls::kMaxCertBytes) return;
@@ -269,14 +256,8 @@ void certificate(Ctx& c, Cursor b) {
     if (!tls::decode_cert(b.p, b.left(), static_cast<int64_t>(c.s.firstUs / 1000000), info)) return;
     auto* objs = c.s.fields.object<tls::CertObjects>(c.reg, c.f.cert);
     if (!objs) return;
-    const bool first = objs->count() == 0;
-    const bool sameOrg =
-        (info.subjectON.size() == 1 && info.issuerON.size() == 1 && info.subjectON[0] == info.issuerON[0]) ||
-        (info.subjectON.empty() && info.issuerON.empty());
-    const bool selfSigned = first && sameOrg && info.subjectCN.size() == 1 && info.issuerCN.size() == 1 &&
-                            info.subjectCN[0] == info.issuerCN[0] && !is_ca(b.p, b.left());
+    tls::tag_certificate(c.s, info, objs->count() == 0);
     objs->add(std::move(info));
-    if (selfSigned && c.s.table) c.s.table->add_tag(c.s, "cert:self-signed");
 }
 
 bool nat_t(const Session& s) {

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/json.h"
+#include "session/flow_table.h"
 
 namespace flowdex::protocols::tls {
 namespace {
@@ -125,12 +126,24 @@ bool decode_cert(const uint8_t* der, size_t len, int64_t nowSecs, CertInfo& c) {
     return true;
 }
 
+void tag_certificate(session::Session& s, const CertInfo& c, bool first) {
+    if (!s.table) return;
+    const bool sameOrg = (c.subjectON.size() == 1 && c.issuerON.size() == 1 && c.subjectON[0] == c.issuerON[0]) ||
+                         (c.subjectON.empty() && c.issuerON.empty());
+    const bool sameCn = c.subjectCN.size() == 1 && c.issuerCN.size() == 1 && c.subjectCN[0] == c.issuerCN[0];
+    if (first && !c.ca && sameOrg && sameCn) s.table->add_tag(s, "cert:self-signed");
+    if (c.ca) s.table->add_tag(s, "cert:certificate-authority");
+}
+
 namespace {
 
 bool decode_uncached(const uint8_t* der, size_t len, CertInfo& c) {
     const unsigned char* p = der;
     std::unique_ptr<X509, X509Free> x(d2i_X509(nullptr, &p, static_cast<long>(len)));
     if (!x) return false;
+    // Arkime's "CA" is a key usage that allows signing certificates; basicConstraints is not read.
+    c.ca = (X509_get_extension_flags(x.get()) & EXFLAG_KUSAGE) != 0 &&
+           (X509_get_key_usage(x.get()) & KU_KEY_CERT_SIGN) != 0;
     if (const ASN1_INTEGER* serial = X509_get0_serialNumber(x.get())) {
         // The DER content bytes, sign byte included (00f1965d…).
         unsigned char* enc = nullptr;

@@ -19,6 +19,10 @@
 
 #include "fields/field_values.h"
 
+namespace flowdex::session {
+struct Session;
+}
+
 namespace flowdex::protocols::tls {
 
 constexpr size_t kMaxCerts = 16;
@@ -29,10 +33,18 @@ struct CertInfo {
     std::vector<std::string> issuerCN, issuerON, issuerOU, subjectCN, subjectON, subjectOU, alt;
     int64_t notBefore = 0, notAfter = 0;  ///< seconds since the epoch
     int64_t now = 0;                      ///< the reference time for remaining*
+    bool ca = false;                      ///< key usage keyCertSign, Arkime's test for a CA (not written to the record)
 };
 
 /// Decodes one DER certificate; false when OpenSSL rejects it.
 bool decode_cert(const uint8_t* der, size_t len, int64_t nowSecs, CertInfo& out);
+
+/// Tags a session whose certificate `c` was just decoded, as Arkime does for TLS: `cert:self-signed`
+/// when it is the session's first certificate (`first`), not a CA, and its subject and issuer each
+/// have one common name, the same, and the same single organization name or none;
+/// `cert:certificate-authority` for any CA certificate (CertInfo::ca: a key usage with keyCertSign,
+/// whatever basicConstraints says, as Arkime decides it).
+void tag_certificate(session::Session& s, const CertInfo& c, bool first);
 
 class CertObjects : public fields::FieldObject {
   public:

@@ -446,7 +446,9 @@ void certificates(State& st, Session& s, Reader m) {
         Reader der = list.sub(len);
         if (!list.ok) break;
         tls::CertInfo c;
-        if (tls::decode_cert(der.p, der.n, now, c)) objs->add(std::move(c));
+        if (!tls::decode_cert(der.p, der.n, now, c)) continue;
+        tls::tag_certificate(s, c, objs->count() == 0);
+        objs->add(std::move(c));
     }
 }
 

@@ -434,6 +434,8 @@ constexpr Row kRows[] = {
     {"nbns", K::TermField, "nbns.name", "nbns.name", "nbns.name", "nbns.name", T::StrSet, kCnt},
     {"nbns", K::TermField, "nbns.queryHost", "nbns.queryHost", "nbns.queryHost", "nbns.queryHost", T::StrSet, kCnt},
     {"nbns", K::TermField, "nbns.queryType", "nbns.queryType", "nbns.queryType", "nbns.queryType", T::StrSet, kCnt},
+    {"opcua", K::TermField, "opcua.endpointUrl", "OPC UA Endpoint URL", "opcua.endpointUrl", "OPC UA endpoint URL from the Hello message", T::StrSet, kCnt},
+    {"opcua", K::TermField, "opcua.securityPolicyUri", "OPC UA Security Policy", "opcua.securityPolicyUri", "OPC UA SecurityPolicyUri from the OpenSecureChannel message", T::StrSet, kCnt},
     {"ospf", K::TermField, "ospf.areaId", "ospf.areaId", "ospf.areaId", "ospf.areaId", T::StrSet, 0},
     {"ospf", K::TermField, "ospf.msgType", "ospf.msgType", "ospf.msgType", "ospf.msgType", T::StrSet, 0},
     {"ospf", K::TermField, "ospf.routerId", "ospf.routerId", "ospf.routerId", "ospf.routerId", T::StrSet, 0},

@@ -28,6 +28,7 @@
 #include "protocols/mysql/mysql.h"
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/ntp/ntp.h"
+#include "protocols/opcua/opcua.h"
 #include "protocols/openvpn/openvpn.h"
 #include "protocols/oracle/oracle.h"
 #include "protocols/ospf/ospf.h"
@@ -132,8 +133,9 @@ void register_builtin_protocols(Registries& r, const Settings& settings) {
     register_oracle(r);
     register_c1222(r);
     register_bgp(r);
-    register_ssdp(r);  // after the signatures: its classifiers check the `ssdp` name they give
-    register_tds(r);   // after the signatures: its classifiers check the `tds` name they give
+    register_opcua(r);  // after the signatures: its classifier checks the `opcua` name
+    register_ssdp(r);   // after the signatures: its classifiers check the `ssdp` name they give
+    register_tds(r);    // after the signatures: its classifiers check the `tds` name they give
 
     keep_fields(r.fields, settings.parseSMTPHeaderAll, {"email.headerField", "email.headerValue"});
     keep_fields(r.fields, settings.parseHTTPHeaderRequestAll, {"http.requestHeaderField", "http.requestHeaderValue"});

@@ -59,6 +59,7 @@
 #include "protocols/ntlm/ntlm.h"
 #include "protocols/ntp/ntp.h"
 #include "protocols/openvpn/openvpn.h"
+#include "protocols/opcua/opcua.h"
 #include "protocols/oracle/oracle.h"
 #include "protocols/postgresql/postgresql.h"
 #include "protocols/protocols.h"
@@ -135,6 +136,11 @@ constexpr Folder kFolders[] = {
      [](protocols::Registries& r) {
          protocols::register_openvpn(r);
          protocols::register_signatures(r);  // names openvpn
+     }},
+    {"opcua",
+     [](protocols::Registries& r) {
+         protocols::register_signatures(r);  // names the sessions this parser attaches to
+         protocols::register_opcua(r);
      }},
     {"oracle", protocols::register_oracle},
     {"postgresql", protocols::register_postgresql},

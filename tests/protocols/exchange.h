@@ -24,53 +24,58 @@ struct Msg {
 /// First packet time of every exchange.
 inline constexpr uint64_t kExchangeStart = 1700000000 * kSec;
 
-/// A harness with every built-in protocol registered and started.
+/// A harness with every built-in protocol registered and started, its parsers limited to `budget`
+/// bytes per session (TableSettings::maxParserBuffer).
 struct ProtocolHarness : Harness {
-    ProtocolHarness() {
+    explicit ProtocolHarness(uint32_t budget = TableSettings::kDefaultMaxParserBuffer) {
         protocols::Registries regs{registry, classifiers, hooks};
         protocols::register_builtin_protocols(regs);
+        ctx.settings.maxParserBuffer = budget;
         start();
+    }
+
+    /// Sends `msgs` between 10.0.0.1:`cport` and 10.0.0.2:`port`, 1 ms apart: over TCP (handshake
+    /// first, each message one segment) or UDP (each message one datagram); then flushes the table
+    /// and returns the client's record (an empty object, and a test failure, when none was saved).
+    nlohmann::json exchange(uint16_t port, const std::vector<Msg>& msgs, bool udp, uint16_t cport = 40000) {
+        uint64_t t = kExchangeStart;
+        if (udp) {
+            const Ip4 c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
+            for (const Msg& m : msgs) {
+                const Bytes b(m.bytes.begin(), m.bytes.end());
+                feed(m.which == 0 ? udp4_frame(c, cport, s, port, b) : udp4_frame(s, port, c, cport, b), t += 1000);
+            }
+        } else {
+            TcpFlow f;
+            f.sport = port;
+            f.cport = cport;
+            feed(f.syn(), t += 1000);
+            feed(f.synack(), t += 1000);
+            feed(f.ack(), t += 1000);
+            uint32_t off[2] = {0, 0};
+            for (const Msg& m : msgs) {
+                feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
+                off[m.which != 0] += static_cast<uint32_t>(m.bytes.size());
+            }
+        }
+        table->flush_all();
+        const Saved* saved = find_saved("10.0.0.1");
+        EXPECT_NE(saved, nullptr);
+        return saved ? saved->json : nlohmann::json::object();
     }
 };
 
-/// The record of the client's session after `msgs` were sent over TCP (handshake first, 1 ms
-/// apart) to server port `port` and the table was flushed; an empty object (and a test failure)
-/// when no session was saved.
+/// The record of the client's session after `msgs` were sent over TCP to server port `port`.
 inline nlohmann::json tcp_exchange(uint16_t port, const std::vector<Msg>& msgs) {
-    ProtocolHarness h;
-    TcpFlow f;
-    f.sport = port;
-    uint64_t t = kExchangeStart;
-    h.feed(f.syn(), t += 1000);
-    h.feed(f.synack(), t += 1000);
-    h.feed(f.ack(), t += 1000);
-    uint32_t off[2] = {0, 0};
-    for (const Msg& m : msgs) {
-        h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
-        off[m.which != 0] += static_cast<uint32_t>(m.bytes.size());
-    }
-    h.table->flush_all();
-    const Saved* s = h.find_saved("10.0.0.1");
-    EXPECT_NE(s, nullptr);
-    return s ? s->json : nlohmann::json::object();
+    return ProtocolHarness().exchange(port, msgs, false);
 }
 
-/// The same over UDP: each message is one datagram between 10.0.0.1:`cport` and 10.0.0.2:`port`.
+/// The same over UDP, from client port `cport`.
 inline nlohmann::json udp_exchange(uint16_t port, const std::vector<Msg>& msgs, uint16_t cport = 40000) {
-    ProtocolHarness h;
-    const Ip4 c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
-    uint64_t t = kExchangeStart;
-    for (const Msg& m : msgs) {
-        const Bytes b(m.bytes.begin(), m.bytes.end());
-        h.feed(m.which == 0 ? udp4_frame(c, cport, s, port, b) : udp4_frame(s, port, c, cport, b), t += 1000);
-    }
-    h.table->flush_all();
-    const Saved* saved = h.find_saved("10.0.0.1");
-    EXPECT_NE(saved, nullptr);
-    return saved ? saved->json : nlohmann::json::object();
+    return ProtocolHarness().exchange(port, msgs, true, cport);
 }
 
-/// An exchange run under a parser budget (TableSettings::maxParserBuffer), with the table's counts.
+/// An exchange run under a parser budget, with the table's counts.
 struct BudgetRun {
     nlohmann::json record;
     uint64_t budgetSessions = 0;  ///< TableStats::parserBudgetSessions
@@ -79,38 +84,9 @@ struct BudgetRun {
 
 /// tcp_exchange (udp_exchange when `udp`) with the parsers of the session limited to `budget` bytes.
 inline BudgetRun budget_exchange(uint16_t port, const std::vector<Msg>& msgs, uint32_t budget, bool udp = false) {
-    struct BudgetHarness : Harness {
-        explicit BudgetHarness(uint32_t budget) {
-            protocols::Registries regs{registry, classifiers, hooks};
-            protocols::register_builtin_protocols(regs);
-            ctx.settings.maxParserBuffer = budget;
-            start();
-        }
-    } h(budget);
-    uint64_t t = kExchangeStart;
-    if (udp) {
-        const Ip4 c = ip4(10, 0, 0, 1), sv = ip4(10, 0, 0, 2);
-        for (const Msg& m : msgs) {
-            const Bytes b(m.bytes.begin(), m.bytes.end());
-            h.feed(m.which == 0 ? udp4_frame(c, 40000, sv, port, b) : udp4_frame(sv, port, c, 40000, b), t += 1000);
-        }
-    } else {
-        TcpFlow f;
-        f.sport = port;
-        h.feed(f.syn(), t += 1000);
-        h.feed(f.synack(), t += 1000);
-        h.feed(f.ack(), t += 1000);
-        uint32_t off[2] = {0, 0};
-        for (const Msg& m : msgs) {
-            h.feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
-            off[m.which != 0] += static_cast<uint32_t>(m.bytes.size());
-        }
-    }
-    h.table->flush_all();
+    ProtocolHarness h(budget);
     BudgetRun r;
-    const Saved* s = h.find_saved("10.0.0.1");
-    EXPECT_NE(s, nullptr);
-    if (s) r.record = s->json;
+    r.record = h.exchange(port, msgs, udp);
     r.budgetSessions = h.table->stats().parserBudgetSessions;
     r.heldAtFree = h.table->stats().parserHeldAtFree;
     return r;

@@ -11,6 +11,7 @@ using T = FieldType;
 constexpr uint32_t kCnt = kFlagCount;
 constexpr uint32_t kEcs = kFlagCount | kFlagEcsCount;
 constexpr uint32_t kFake = kFlagFake;
+constexpr uint32_t kLinked = kFlagLinked;  // kept by the next segment of a long session
 
 struct Row {
     const char* group;
@@ -98,27 +99,27 @@ constexpr Row kRows[] = {
     {"general", K::LoTermField, "outerip", "Src or Dst Outer IP", "outeripall", "Shorthand for outerip.src or outerip.dst", T::Str, kFake},
 
     // ---- general: stored per session ----
-    {"general", K::TermField, "protocols", "Protocols", "protocol", "Protocols set for session", T::StrSet, kCnt},
-    {"general", K::TermField, "tags", "Tags", "tags", "Tags set for session", T::StrSet, kCnt},
-    {"general", K::LoTermField, "user", "User", "user", "External user set for session", T::StrSet, kCnt, "", "user"},
-    {"general", K::LoTermField, "mac.src", "Src MAC", "source.mac", "Source ethernet mac addresses set for session", T::StrSet, kEcs},
-    {"general", K::LoTermField, "mac.dst", "Dst MAC", "destination.mac", "Destination ethernet mac addresses set for session", T::StrSet, kEcs},
-    {"general", K::LoTermField, "outermac.src", "Src Outer MAC", "srcOuterMac", "Source ethernet outer mac addresses set for session", T::StrSet, kEcs},
-    {"general", K::LoTermField, "outermac.dst", "Dst Outer MAC", "dstOuterMac", "Destination ethernet outer mac addresses set for session", T::StrSet, kEcs},
+    {"general", K::TermField, "protocols", "Protocols", "protocol", "Protocols set for session", T::StrSet, kCnt | kLinked},
+    {"general", K::TermField, "tags", "Tags", "tags", "Tags set for session", T::StrSet, kCnt | kLinked},
+    {"general", K::LoTermField, "user", "User", "user", "External user set for session", T::StrSet, kCnt | kLinked, "", "user"},
+    {"general", K::LoTermField, "mac.src", "Src MAC", "source.mac", "Source ethernet mac addresses set for session", T::StrSet, kEcs | kLinked},
+    {"general", K::LoTermField, "mac.dst", "Dst MAC", "destination.mac", "Destination ethernet mac addresses set for session", T::StrSet, kEcs | kLinked},
+    {"general", K::LoTermField, "outermac.src", "Src Outer MAC", "srcOuterMac", "Source ethernet outer mac addresses set for session", T::StrSet, kEcs | kLinked},
+    {"general", K::LoTermField, "outermac.dst", "Dst Outer MAC", "dstOuterMac", "Destination ethernet outer mac addresses set for session", T::StrSet, kEcs | kLinked},
     {"general", K::Integer, "dscp.src", "Src DSCP", "srcDscp", "Source non zero differentiated services class selector set for session", T::IntSet, kCnt},
     {"general", K::Integer, "dscp.dst", "Dst DSCP", "dstDscp", "Destination non zero differentiated services class selector set for session", T::IntSet, kCnt},
-    {"general", K::TermField, "oui.src", "Src OUI", "srcOui", "Source ethernet oui for session", T::StrSet, kCnt},
-    {"general", K::TermField, "oui.dst", "Dst OUI", "dstOui", "Destination ethernet oui for session", T::StrSet, kCnt},
-    {"general", K::TermField, "outeroui.src", "Src Outer OUI", "srcOuterOui", "Source ethernet outer oui for session", T::StrSet, kCnt},
-    {"general", K::TermField, "outeroui.dst", "Dst Outer OUI", "dstOuterOui", "Destination ethernet outer oui for session", T::StrSet, kCnt},
-    {"general", K::Integer, "vlan", "VLan", "network.vlan.id", "vlan value", T::IntSet, kEcs},
-    {"general", K::Integer, "vni", "VNI", "vni", "vni value", T::IntSet, kCnt},
-    {"general", K::Ip, "outerip.src", "Src Outer IP", "srcOuterIp", "Source ethernet outer ip for session", T::IpSet, kCnt, "", "ip"},
-    {"general", K::Ip, "outerip.dst", "Dst Outer IP", "dstOuterIp", "Destination outer ip for session", T::IpSet, kCnt, "", "ip"},
+    {"general", K::TermField, "oui.src", "Src OUI", "srcOui", "Source ethernet oui for session", T::StrSet, kCnt | kLinked},
+    {"general", K::TermField, "oui.dst", "Dst OUI", "dstOui", "Destination ethernet oui for session", T::StrSet, kCnt | kLinked},
+    {"general", K::TermField, "outeroui.src", "Src Outer OUI", "srcOuterOui", "Source ethernet outer oui for session", T::StrSet, kCnt | kLinked},
+    {"general", K::TermField, "outeroui.dst", "Dst Outer OUI", "dstOuterOui", "Destination ethernet outer oui for session", T::StrSet, kCnt | kLinked},
+    {"general", K::Integer, "vlan", "VLan", "network.vlan.id", "vlan value", T::IntSet, kEcs | kLinked},
+    {"general", K::Integer, "vni", "VNI", "vni", "vni value", T::IntSet, kCnt | kLinked},
+    {"general", K::Ip, "outerip.src", "Src Outer IP", "srcOuterIp", "Source ethernet outer ip for session", T::IpSet, kCnt | kLinked, "", "ip"},
+    {"general", K::Ip, "outerip.dst", "Dst Outer IP", "dstOuterIp", "Destination outer ip for session", T::IpSet, kCnt | kLinked, "", "ip"},
     {"general", K::Integer, "ttl.src", "TTL Src", "srcTTL", "Source IP TTL for first few packets", T::IntSet, kCnt},
     {"general", K::Integer, "ttl.dst", "TTL Dst", "dstTTL", "Destination IP TTL for first few packets", T::IntSet, kCnt},
-    {"general", K::Integer, "dot1q.id", "802.1Q Id", "dot1q.id", "802.1Q VLAN ids", T::IntSet, kCnt},
-    {"general", K::Integer, "dot1ad.id", "802.1ad Id", "dot1ad.id", "802.1ad (QinQ) outer VLAN ids", T::IntSet, kCnt},
+    {"general", K::Integer, "dot1q.id", "802.1Q Id", "dot1q.id", "802.1Q VLAN ids", T::IntSet, kCnt | kLinked},
+    {"general", K::Integer, "dot1ad.id", "802.1ad Id", "dot1ad.id", "802.1ad (QinQ) outer VLAN ids", T::IntSet, kCnt | kLinked},
     {"general", K::Integer, "icmp.type", "ICMP Type", "icmp.type", "ICMP type field values", T::IntSet, 0},
     {"general", K::Integer, "icmp.code", "ICMP Code", "icmp.code", "ICMP code field values", T::IntSet, 0},
     {"general", K::Integer, "sctp.protoId", "SCTP Protocol Id", "sctp.protoId", "SCTP payload protocol identifiers", T::IntSet, 0},
@@ -294,14 +295,14 @@ constexpr Row kRows[] = {
     {"ldap", K::TermField, "ldap.bindname", "Bind Name", "ldap.bindname", "The bind name of ldap bind", T::StrSet, kCnt},
 
     // ---- databases ----
-    {"mysql", K::LoTermField, "mysql.user", "User", "mysql.user", "Mysql user name", T::Str, 0, "", "user"},
-    {"mysql", K::TermField, "mysql.ver", "Version", "mysql.version", "Mysql server version string", T::Str, 0},
-    {"postgresql", K::TermField, "postgresql.user", "User", "postgresql.user", "Postgresql user name", T::Str, 0, "", "user"},
-    {"postgresql", K::TermField, "postgresql.db", "Database", "postgresql.db", "Postgresql database", T::Str, 0},
-    {"postgresql", K::TermField, "postgresql.app", "Application", "postgresql.app", "Postgresql application", T::Str, 0},
-    {"oracle", K::LoTermField, "oracle.user", "User", "oracle.user", "Oracle User", T::Str, 0, "", "user"},
-    {"oracle", K::LoTermField, "oracle.host", "Host", "oracle.host", "Oracle Host", T::Str, 0, "host.oracle", "host"},
-    {"oracle", K::LoTermField, "oracle.service", "Service", "oracle.service", "Oracle Service", T::Str, 0},
+    {"mysql", K::LoTermField, "mysql.user", "User", "mysql.user", "Mysql user name", T::Str, kLinked, "", "user"},
+    {"mysql", K::TermField, "mysql.ver", "Version", "mysql.version", "Mysql server version string", T::Str, kLinked},
+    {"postgresql", K::TermField, "postgresql.user", "User", "postgresql.user", "Postgresql user name", T::Str, kLinked, "", "user"},
+    {"postgresql", K::TermField, "postgresql.db", "Database", "postgresql.db", "Postgresql database", T::Str, kLinked},
+    {"postgresql", K::TermField, "postgresql.app", "Application", "postgresql.app", "Postgresql application", T::Str, kLinked},
+    {"oracle", K::LoTermField, "oracle.user", "User", "oracle.user", "Oracle User", T::Str, kLinked, "", "user"},
+    {"oracle", K::LoTermField, "oracle.host", "Host", "oracle.host", "Oracle Host", T::Str, kLinked, "host.oracle", "host"},
+    {"oracle", K::LoTermField, "oracle.service", "Service", "oracle.service", "Oracle Service", T::Str, kLinked},
 
     // ---- socks ----
     {"socks", K::Ip, "ip.socks", "IP", "socks.ip", "SOCKS destination IP", T::Ip, 0, "", "ip"},

@@ -132,6 +132,7 @@ int FieldRegistry::define(std::string_view expression, std::string_view definiti
         return -1;
     }
     FieldDef def;
+    def.flags = kFlagLinked;
     def.expression = std::string(trim(expression));
     bool haveKind = false;
     std::string kindName;
@@ -164,7 +165,7 @@ int FieldRegistry::define(std::string_view expression, std::string_view definiti
         } else if (key == "count") {
             if (parse_bool(value)) def.flags |= kFlagCount;
         } else if (key == "nolinked") {
-            if (parse_bool(value)) def.flags |= kFlagNoLinked;
+            if (parse_bool(value)) def.flags &= ~uint32_t{kFlagLinked};
         } else if (key == "noutf8") {
             if (parse_bool(value)) def.flags |= kFlagNoUtf8;
         }

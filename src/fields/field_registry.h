@@ -53,7 +53,11 @@ enum class FieldType : uint8_t {
 enum FieldFlags : uint32_t {
     kFlagCount = 1u << 0,     ///< record `<db>Cnt` (or `<db>-cnt` with kFlagEcsCount)
     kFlagEcsCount = 1u << 1,  ///< count key is `<db>-cnt` (ECS-style fields: source.mac)
-    kFlagNoLinked = 1u << 2,  ///< values are cleared at an intermediate save
+    /// Values survive an intermediate save (Arkime's LINKED_SESSIONS): the next segment of a long
+    /// session starts with them. Others are cleared. Fields defined from text (Python, config) have it
+    /// unless `nolinked:true`; built-in fields where Arkime's capture sets it (protocol, tags, user,
+    /// MACs, VLANs, tunnel outer addresses, the MySQL/PostgreSQL/Oracle login fields).
+    kFlagLinked = 1u << 2,
     kFlagNoUtf8 = 1u << 3,
     kFlagFake = 1u << 4,  ///< computed, never stored (ip.src, port.dst, …)
     kFlagDisabled = 1u << 5,

@@ -253,7 +253,7 @@ std::vector<int> FieldValues::positions() const {
 void FieldValues::clear_nolinked(const FieldRegistry& reg) {
     for (size_t i = 0; i < entries_.size(); ++i) {
         Entry& e = entries_[i];
-        if (e.used && reg.valid(e.pos) && (reg.at(e.pos).flags & kFlagNoLinked)) {
+        if (e.used && reg.valid(e.pos) && !(reg.at(e.pos).flags & kFlagLinked)) {
             e.used = false;
             keys_[i] = cleared_key(e.pos);
             freeHint_ = std::min(freeHint_, i);

@@ -106,7 +106,7 @@ class FieldValues {
     /// Positions that hold values, in the order they were first set.
     std::vector<int> positions() const;
 
-    /// Drops the values of fields defined with kFlagNoLinked (before the next segment of a long session).
+    /// Drops the values of fields defined without kFlagLinked (before the next segment of a long session).
     void clear_nolinked(const FieldRegistry& reg);
     /// Drops every value; buffers are kept for reuse.
     void clear();

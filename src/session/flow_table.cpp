@@ -11,7 +11,6 @@ namespace flowdex::session {
 namespace {
 
 constexpr size_t kInitialSlots = 1024;
-constexpr uint64_t kUsPerSec = 1000000;
 constexpr uint8_t kListClosing = kSessionKinds;
 constexpr uint8_t kListHeld = kSessionKinds + 1;
 constexpr uint8_t kListNone = 0xff;
@@ -353,7 +352,6 @@ void FlowTable::process(Packet& p) {
 void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
     s.lastUs = p.tsUs;
     s.packets[dir]++;
-    s.packetsTotal[dir]++;
     s.bytes[dir] += p.caplen;
     if (s.lruList < kSessionKinds) {
         lru_remove(&s);
@@ -362,7 +360,19 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
         lru_remove(&s);
         lru_push(&s, kListClosing);
     }
-    if (s.packetsTotal[dir] <= kFieldPackets) add_packet_fields(s, p, dir);
+    // A mid-save for maxPackets or an idle deadline keeps this packet's counts in the segment it
+    // ends; the packet's fields, flags and payload start the next segment (as Arkime).
+    const bool idle = s.idleSaveAfterSecs != 0 && p.tsUs / kUsPerSec > s.idleSaveAfterSecs;
+    if ((idle || s.packets[0] + s.packets[1] >= ctx_.settings.maxPackets) && s.kind != SessionKind::None) {
+        s.idleSaveAfterSecs = 0;
+        save(s, false);
+        if (s.inSaveList) {  // the tcpSaveTimeout deadline starts again from this packet
+            save_list_remove(&s);
+            s.saveAtSecs = p.tsUs / kUsPerSec + ctx_.settings.tcpSaveTimeout;
+            save_list_push(&s);
+        }
+    }
+    if (s.packets[dir] <= kFieldPackets) add_packet_fields(s, p, dir);  // per segment, as Arkime
 
     const uint8_t* payload = p.data + p.payloadOffset;
     switch (s.kind) {
@@ -418,7 +428,6 @@ void FlowTable::add_packet(Session& s, const Packet& p, int dir) {
         default:
             break;
     }
-    if (s.packets[0] + s.packets[1] >= ctx_.settings.maxPackets && s.kind != SessionKind::None) save(s, false);
 }
 
 void FlowTable::add_packet_fields(Session& s, const Packet& p, int dir) {

@@ -29,6 +29,8 @@ enum class IdTracking : uint8_t { None, Vlan, Vni };
 /// thread (thread = shard % threads), and the catch-up expiry limit counts per shard, so records
 /// are the same for any thread count. It also caps useful packet threads at kTimerShards.
 constexpr uint32_t kTimerShards = 8;
+/// Microseconds per second (packet times are µs, timers whole seconds).
+inline constexpr uint64_t kUsPerSec = 1000000;
 
 struct TableSettings {
     uint32_t tcpTimeout = 480;
@@ -100,7 +102,7 @@ class FlowTable {
     void run_timers(uint64_t nowSecs);
     /// The run's clock moved to `clockUs` (a packet for another thread): run timers if a second passed.
     void tick(uint64_t clockUs) {
-        if (clockUs / 1000000 > timerSecs_) run_timers(clockUs / 1000000);
+        if (clockUs / kUsPerSec > timerSecs_) run_timers(clockUs / kUsPerSec);
     }
     /// Saves every session (end of input); held sessions are completed too.
     void flush_all();
@@ -118,6 +120,12 @@ class FlowTable {
         s.parsers.push_back(e);
         return true;
     }
+    /// Asks for a mid-save of `s` when its next packet comes more than `idleSecs` whole seconds after
+    /// the current one (each call moves the deadline). As Arkime's BGP parser does, so that a
+    /// long-lived quiet session is saved in pieces. The late packet is counted (packets, bytes,
+    /// lastPacket) in the segment being saved; its fields, flags and payload go to the next one,
+    /// as for a maxPackets mid-save.
+    void save_when_idle(Session& s, uint32_t idleSecs) { s.idleSaveAfterSecs = s.lastUs / kUsPerSec + idleSecs; }
     /// A ParserBuffer of `s` was refused bytes by the budget (counted once per session).
     void parser_budget_hit(Session& s) {
         if (s.parserBudgetHit) return;

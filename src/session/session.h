@@ -2,9 +2,9 @@
 /// A session: the state kept for one flow between its first packet and its save.
 ///
 /// Counters are per direction (0 = client→server, 1 = server→client) and restart at each
-/// intermediate save of a long session; fields (FieldValues) persist across those saves unless
-/// defined `nolinked`. Sessions are owned by exactly one FlowTable (one packet thread) and are
-/// recycled through its pool, so their vectors keep their capacity between uses.
+/// intermediate save of a long session; of the fields (FieldValues) only those defined with
+/// fields::kFlagLinked persist across those saves, as in Arkime. Sessions are owned by exactly one FlowTable (one
+/// packet thread) and are recycled through its pool, so their vectors keep their capacity between uses.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -83,8 +83,7 @@ struct Session {
     uint64_t bytes[2] = {};
     uint64_t databytes[2] = {};
     uint32_t tcpFlags[kTcpFlagCount] = {};
-    uint64_t packetsTotal[2] = {};  ///< across segments: limits per-packet field collection
-    uint8_t lastMacs[2][12] = {};   ///< MAC pair last added per direction: repeats skip the field work
+    uint8_t lastMacs[2][12] = {};  ///< MAC pair last added per direction: repeats skip the field work
 
     // --- first payload bytes per direction (kept across segments)
     uint8_t payload8[2][8] = {};
@@ -135,7 +134,9 @@ struct Session {
     CloseState closeState = CloseState::Open;
     uint64_t closeAtSecs = 0;
     uint64_t saveAtSecs = 0;  ///< tcpSaveTimeout deadline
-    uint32_t slot = 0;        ///< index in the table
+    /// FlowTable::save_when_idle: a packet later than this (whole seconds) mid-saves the session; 0 = none.
+    uint64_t idleSaveAfterSecs = 0;
+    uint32_t slot = 0;  ///< index in the table
 
     /// True when `which` is the client side of a packet with these endpoints.
     uint64_t total_packets() const { return packets[0] + packets[1]; }

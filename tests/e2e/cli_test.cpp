@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -379,6 +380,60 @@ TEST(CliCorpus, CertificateTagsAsArkime) {
         }
     }
     EXPECT_GT(tagged, 0u) << "the corpus has self-signed and CA certificates";
+}
+
+TEST(CliCorpus, SplitSessionsAsArkime) {
+    // Every corpus session Arkime saved in pieces (tcpSaveTimeout, BGP's idle save): each piece,
+    // matched by its segmentCnt, has Arkime's counters and the per-segment fields (TTLs, DSCP,
+    // MACs, application fields), whatever order the pieces are written in.
+    SKIP_WITHOUT_CORPUS();
+    auto key_of = [](const nlohmann::json& b) {
+        return b["source"].value("ip", "") + ":" + std::to_string(b["source"].value("port", 0)) + ">" +
+               std::to_string(b["destination"].value("port", 0)) + "@" +
+               std::to_string(b.value("firstPacket", int64_t{0})) + "#" + std::to_string(b.value("segmentCnt", 1));
+    };
+    auto sorted = [](nlohmann::json v) {
+        if (v.is_array()) {
+            for (auto& x : v)
+                if (!x.is_string()) x = x.dump();
+            std::sort(v.begin(), v.end());
+        }
+        return v;
+    };
+    const std::vector<std::string> paths = {"/lastPacket",       "/source/packets",    "/destination/packets",
+                                            "/source/bytes",     "/destination/bytes", "/client/bytes",
+                                            "/server/bytes",     "/tcpflags/psh",      "/tcpflags/ack",
+                                            "/tcpflags/syn-ack", "/tcpflags/rst",      "/srcTTL",
+                                            "/dstTTL",           "/srcDscp",           "/dstDscp",
+                                            "/source/mac",       "/destination/mac",   "/protocol",
+                                            "/bgp/type",         "/srcPayload8",       "/dstPayload8"};
+    size_t pieces = 0;
+    for (const char* name : {"long-session", "y2038-bgp"}) {
+        const fs::path test = kCorpusDir / (std::string(name) + ".test");
+        ASSERT_TRUE(fs::exists(test)) << test;
+        std::map<std::string, nlohmann::json> want;
+        const nlohmann::json expected = nlohmann::json::parse(read_file(test.string()));
+        for (const auto& s : expected["sessions3"])
+            want[key_of(s["body"])] = s["body"];
+        Result r = run(json_run((kCorpusDir / (std::string(name) + ".pcap")).string(), {"-o", "icmpTimeout=60"}));
+        ASSERT_EQ(r.exitCode, 0) << r.describe();
+        size_t got = 0;
+        for (const std::string& line : split_lines(r.out)) {
+            const nlohmann::json b = nlohmann::json::parse(line);
+            const auto it = want.find(key_of(b));
+            ASSERT_NE(it, want.end()) << name << ": no Arkime record for " << key_of(b);
+            ++got;
+            for (const std::string& path : paths) {
+                const nlohmann::json::json_pointer jp(path);
+                const nlohmann::json w = it->second.contains(jp) ? sorted(it->second.at(jp)) : nlohmann::json();
+                const nlohmann::json g = b.contains(jp) ? sorted(b.at(jp)) : nlohmann::json();
+                EXPECT_EQ(g, w) << name << " " << key_of(b) << " " << path;
+            }
+        }
+        EXPECT_EQ(got, want.size()) << name;
+        pieces += got;
+    }
+    EXPECT_EQ(pieces, 4u);
 }
 
 TEST(CliSettings, MaxParserBufferBoundsWhatParsersHold) {

@@ -110,12 +110,36 @@ TEST(FieldRegistry, DefineParsesEveryKey) {
     EXPECT_EQ(d.group, "testgrp");
     EXPECT_EQ(d.category, "host");
     EXPECT_TRUE(d.flags & kFlagCount);
-    EXPECT_TRUE(d.flags & kFlagNoLinked);
+    EXPECT_FALSE(d.flags & kFlagLinked) << "nolinked:true";
     EXPECT_TRUE(d.flags & kFlagNoUtf8);
     EXPECT_FALSE(d.flags & kFlagFake);
     EXPECT_EQ(reg.find("t.a"), pos);
     EXPECT_EQ(reg.find("t.b"), pos);
     EXPECT_EQ(reg.find_db("test.db"), pos);
+}
+
+TEST(FieldRegistry, LinkedAsArkime) {
+    // Text-defined fields survive an intermediate save unless nolinked; built-in ones only where
+    // Arkime's capture defines them so.
+    FieldRegistry reg;
+    const int plain = reg.define("test.plain", "kind:termfield;db:test.plain");
+    const int no = reg.define("test.no", "kind:termfield;db:test.no;nolinked:true");
+    const int yes = reg.define("test.yes", "kind:termfield;db:test.yes;nolinked:false");
+    ASSERT_GE(plain, 0);
+    ASSERT_GE(no, 0);
+    ASSERT_GE(yes, 0);
+    EXPECT_TRUE(reg.at(plain).flags & kFlagLinked);
+    EXPECT_FALSE(reg.at(no).flags & kFlagLinked);
+    EXPECT_TRUE(reg.at(yes).flags & kFlagLinked);
+    for (const char* db : {"protocol", "tags", "user", "source.mac", "destination.mac", "network.vlan.id", "vni",
+                           "srcOuterIp", "mysql.user", "mysql.version", "oracle.service", "postgresql.db"}) {
+        ASSERT_GE(reg.find_db(db), 0) << db;
+        EXPECT_TRUE(reg.at(reg.find_db(db)).flags & kFlagLinked) << db;
+    }
+    for (const char* db : {"srcTTL", "dstDscp", "http.host", "dns.host", "tls.ja3", "bgp.type", "smb.user", "cert"}) {
+        ASSERT_GE(reg.find_db(db), 0) << db;
+        EXPECT_FALSE(reg.at(reg.find_db(db)).flags & kFlagLinked) << db;
+    }
 }
 
 TEST(FieldRegistry, DefineStorageTypesByKind) {

@@ -126,5 +126,62 @@ TEST(Bgp, ParserBudget) {
     EXPECT_EQ(none.heldAtFree, 0u);
 }
 
+/// Every save of the client's session, in order.
+std::vector<const Saved*> pieces(const ProtocolHarness& h) {
+    std::vector<const Saved*> out;
+    for (const Saved& s : h.sink->saved)
+        if (s.at("source.ip") == "10.0.0.1") out.push_back(&s);
+    return out;
+}
+
+TEST(Bgp, QuietSessionIsSavedInPieces) {
+    // OPENs and a KEEPALIVE, then 30 s of silence: the late KEEPALIVE's packet is counted in the
+    // piece it ends, its payload and flags start the next one (as Arkime's BGP parser does).
+    ProtocolHarness h;
+    h.exchange(kPort, {{0, open()}, {1, open()}, {1, keepalive()}, {1, keepalive(), 30 * kSec}, {0, keepalive()}},
+               false);
+    const std::vector<const Saved*> p = pieces(h);
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_FALSE(p[0]->final);
+    EXPECT_TRUE(p[1]->final);
+    EXPECT_EQ(p[0]->packets[0], 3u) << "SYN, ACK, OPEN";
+    EXPECT_EQ(p[0]->packets[1], 4u) << "SYN-ACK, OPEN, KEEPALIVE and the late KEEPALIVE";
+    EXPECT_EQ(p[0]->databytes[1], open().size() + keepalive().size()) << "the late KEEPALIVE's bytes come next";
+    EXPECT_EQ(p[1]->packets[0], 1u);
+    EXPECT_EQ(p[1]->packets[1], 0u);
+    EXPECT_EQ(p[1]->databytes[1], keepalive().size());
+    EXPECT_EQ(p[1]->databytes[0], keepalive().size());
+    EXPECT_EQ(p[1]->at("segmentCnt"), 2);
+    EXPECT_EQ(p[1]->at("tcpflags.psh"), 2) << p[1]->json.dump();
+    EXPECT_EQ(p[1]->at("firstPacket"), p[0]->at("firstPacket"));
+}
+
+TEST(Bgp, IdleDeadlineIsTenWholeSeconds) {
+    // The first message's second plus 10: a packet in that second still belongs, the next second
+    // does not. kExchangeStart is a whole second; the OPEN goes 4 ms after it.
+    const auto count = [](uint64_t lateUs) {
+        ProtocolHarness h;
+        h.exchange(kPort, {{0, open()}, {0, keepalive(), lateUs}}, false);
+        return pieces(h).size();
+    };
+    EXPECT_EQ(count(10 * kSec), 1u) << "second +10";
+    EXPECT_EQ(count(10 * kSec + 990000), 1u) << "still second +10";
+    EXPECT_EQ(count(11 * kSec), 2u) << "second +11";
+    // Messages every 9 s keep moving the deadline: one record for a minute.
+    std::vector<Msg> steady = {{0, open()}};
+    for (int i = 0; i < 7; ++i)
+        steady.push_back({i % 2, keepalive(), 9 * kSec});
+    ProtocolHarness h;
+    h.exchange(kPort, steady, false);
+    EXPECT_EQ(pieces(h).size(), 1u);
+}
+
+TEST(Bgp, OtherSessionsAreNotSplitByIdleness) {
+    // Only a parser asks for idle saves: a quiet non-BGP session on port 179 stays whole.
+    ProtocolHarness h;
+    h.exchange(kPort, {{0, "hello"}, {1, "world"}, {0, "again", 60 * kSec}}, false);
+    EXPECT_EQ(pieces(h).size(), 1u);
+}
+
 }  // namespace bgp_test
 }  // namespace flowdex::session::test

@@ -19,6 +19,7 @@ namespace flowdex::session::test {
 struct Msg {
     int which;
     std::string bytes;
+    uint64_t delayUs = 0;  ///< time before this message on top of the usual 1 ms
 };
 
 /// First packet time of every exchange.
@@ -34,16 +35,17 @@ struct ProtocolHarness : Harness {
         start();
     }
 
-    /// Sends `msgs` between 10.0.0.1:`cport` and 10.0.0.2:`port`, 1 ms apart: over TCP (handshake
-    /// first, each message one segment) or UDP (each message one datagram); then flushes the table
-    /// and returns the client's record (an empty object, and a test failure, when none was saved).
+    /// Sends `msgs` between 10.0.0.1:`cport` and 10.0.0.2:`port`, 1 ms apart (plus each one's delayUs): over TCP
+    /// (handshake first, each message one segment) or UDP (each message one datagram); then flushes the table and
+    /// returns the client's record (an empty object, and a test failure, when none was saved).
     nlohmann::json exchange(uint16_t port, const std::vector<Msg>& msgs, bool udp, uint16_t cport = 40000) {
         uint64_t t = kExchangeStart;
         if (udp) {
             const Ip4 c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
             for (const Msg& m : msgs) {
                 const Bytes b(m.bytes.begin(), m.bytes.end());
-                feed(m.which == 0 ? udp4_frame(c, cport, s, port, b) : udp4_frame(s, port, c, cport, b), t += 1000);
+                feed(m.which == 0 ? udp4_frame(c, cport, s, port, b) : udp4_frame(s, port, c, cport, b),
+                     t += 1000 + m.delayUs);
             }
         } else {
             TcpFlow f;
@@ -54,7 +56,7 @@ struct ProtocolHarness : Harness {
             feed(f.ack(), t += 1000);
             uint32_t off[2] = {0, 0};
             for (const Msg& m : msgs) {
-                feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000);
+                feed(m.which == 0 ? f.cdata(off[0], m.bytes) : f.sdata(off[1], m.bytes), t += 1000 + m.delayUs);
                 off[m.which != 0] += static_cast<uint32_t>(m.bytes.size());
             }
         }
@@ -98,7 +100,7 @@ inline std::vector<std::vector<Msg>> splits_of(const std::vector<Msg>& msgs, siz
     const Msg& m = msgs.at(index);
     for (size_t cut = 1; cut < m.bytes.size(); ++cut) {
         std::vector<Msg> v(msgs.begin(), msgs.begin() + static_cast<std::ptrdiff_t>(index));
-        v.push_back({m.which, m.bytes.substr(0, cut)});
+        v.push_back({m.which, m.bytes.substr(0, cut), m.delayUs});
         v.push_back({m.which, m.bytes.substr(cut)});
         v.insert(v.end(), msgs.begin() + static_cast<std::ptrdiff_t>(index) + 1, msgs.end());
         out.push_back(std::move(v));

@@ -51,6 +51,7 @@ void header(State& st, Session& s, Direction& d) {
     const uint8_t type = d.head[kMarker + 2];
     if (type < kTypeNames.size() && !kTypeNames[type].empty() && st.f->type >= 0)
         s.fields.add_string(*st.reg, st.f->type, kTypeNames[type]);
+    if (s.table) s.table->save_when_idle(s, kIdleSaveSecs);
     d.have = 0;
     d.skip = len - kHeader;
 }

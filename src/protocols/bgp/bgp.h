@@ -13,9 +13,13 @@
 /// skipped without a value. A header whose marker is not all ones or whose length is out of range
 /// means the stream is not (or no longer) framed as BGP: that direction stops; when both have, the
 /// parser is removed. (RFC 8654 extended messages above kMaxMessage count as out of range, as in Arkime.)
+/// Quiet sessions are saved in pieces, as Arkime saves them: every message asks for a mid-save
+/// when the session's next packet comes more than kIdleSaveSecs after it (FlowTable::save_when_idle),
+/// so a peering that idles between keepalives is recorded before it ends.
 /// Bounds: only the current header (kHeader bytes) is kept per direction; message bodies are
 /// skipped, never copied.
 #include <cstddef>
+#include <cstdint>
 
 #include "protocols/protocols.h"
 
@@ -25,6 +29,8 @@ constexpr size_t kMarker = 16;
 constexpr size_t kHeader = 19;
 constexpr size_t kMinMessage = kHeader;
 constexpr size_t kMaxMessage = 4096;
+/// Seconds without a BGP message after which the session's next packet mid-saves it.
+constexpr uint32_t kIdleSaveSecs = 10;
 
 void register_bgp(Registries& r);
 

@@ -131,7 +131,7 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
                 doc_.add_uint("srcISNCnt", s.clientIsns.size());
                 if (s.haveSynAck) doc_.add_uint("tcpseq.dst", 0);
                 if (s.haveAckTime && s.ackTimeUs >= s.synTimeUs)
-                    doc_.add_uint("initRTT", (s.ackTimeUs - s.synTimeUs) / 2000);  // half the handshake, ms
+                    doc_.add_uint("initRTT", init_rtt_ms(s.synTimeUs, s.ackTimeUs));
             }
         }
     }

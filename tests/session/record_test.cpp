@@ -1,0 +1,42 @@
+// The record's TCP handshake fields: initRTT as Arkime computes it.
+#include <gtest/gtest.h>
+
+#include "session/record.h"
+#include "session/session_harness.h"
+
+namespace flowdex::session::test {
+namespace {
+
+TEST(InitRtt, WithinOneSecondItIsTheTruncatedHalf) {
+    EXPECT_EQ(init_rtt_ms(5 * kSec + 100000, 5 * kSec + 100000), 0u);
+    EXPECT_EQ(init_rtt_ms(5 * kSec + 100000, 5 * kSec + 103999), 1u);  // 3.999 ms → 3 → 1
+    EXPECT_EQ(init_rtt_ms(5 * kSec + 100000, 5 * kSec + 104000), 2u);
+    EXPECT_EQ(init_rtt_ms(5 * kSec, 5 * kSec + 999999), 499u);
+}
+
+TEST(InitRtt, AcrossSecondsTheMicrosecondsTruncateTowardZero) {
+    // Arkime's corpus (adb): SYN …596.868016, ACK …597.251055 → 1000 + (251055 − 868016)/1000
+    // = 1000 − 616 = 384 → 192, where the exact half (191.5195 ms) truncates to 191.
+    EXPECT_EQ(init_rtt_ms(1763505596868016, 1763505597251055), 192u);
+    EXPECT_EQ(init_rtt_ms(1361891420707886, 1361891421093154), 193u);  // http-500-head
+    EXPECT_EQ(init_rtt_ms(1387659689446849, 1387659690331964), 443u);  // pop3-tag
+    EXPECT_EQ(init_rtt_ms(1379519109833103, 1379519110158288), 163u);  // smb-port80
+    EXPECT_EQ(init_rtt_ms(1 * kSec + 999999, 3 * kSec), 500u);         // 2000 − 999 = 1001 → 500
+}
+
+TEST(InitRtt, InTheRecord) {
+    Harness h;
+    h.start();
+    TcpFlow f;
+    const uint64_t t0 = 1700000000 * kSec;
+    h.feed(f.syn(), t0 + 868016);
+    h.feed(f.synack(), t0 + 868055);
+    h.feed(f.ack(), t0 + kSec + 251055);
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->at("initRTT"), 192);
+}
+
+}  // namespace
+}  // namespace flowdex::session::test

@@ -60,6 +60,16 @@ TEST(Socks, ReverseSocks5TheAnsweringSideIsTheClient) {
     EXPECT_EQ(j["http"]["statuscode"], nlohmann::json({200}));
 }
 
+TEST(Socks, AServerReplyThatLooksLikeASocks4RequestIsNotSocks) {
+    // A TDS result (type 04, status 01) answering a login: no socks fields, no socks parser.
+    nlohmann::json j = run({{0, "\x10\x01\x00\x10\x00\x00\x01\x00login..."s},
+                            {1,
+                             "\x04\x01\x00\x20\x00\x35\x01\x00\xe3\x00"
+                             "abc"s}});
+    EXPECT_FALSE(j.contains("socks")) << j.dump();
+    EXPECT_FALSE(has_protocol(j, "socks")) << j.dump();
+}
+
 TEST(Socks, Socks4aAndSocks4) {
     nlohmann::json j = run({{0, "\x04\x01\x01\xbb\x00\x00\x00\x01\x00host.test\x00"s},
                             {1, "\x00\x5a\x00\x00\x00\x00\x00\x00"s},

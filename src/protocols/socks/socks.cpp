@@ -199,6 +199,10 @@ void socks_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int w
         first = Step::V5Greeting;
     else
         return;
+    // Only a SOCKS 5 greeting is taken from the answering side (a reverse proxy): many servers'
+    // first replies start like a SOCKS 4 request (a TDS result is 04 01 …), and SOCKS 4 fields are
+    // recorded from the request itself.
+    if (which == 1 && first != Step::V5Greeting) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;

@@ -42,12 +42,11 @@ PcapSource::PcapSource(FILE* f, std::unique_ptr<PcapngFile> ng, std::string name
       linkType_(ng->first_link_type()),
       live_(false),
       nano_(false),
-      ngFile_(f),
-      ng_(std::move(ng)) {}
+      ng_(std::move(ng)),
+      ngFile_(f) {}
 
 PcapSource::~PcapSource() {
     if (pcap_) pcap_close(pcap_);
-    if (ngFile_) std::fclose(ngFile_);
 }
 
 std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, uint32_t fileIndex) {

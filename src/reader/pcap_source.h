@@ -70,7 +70,7 @@ class PcapSource {
 
   private:
     PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool live);
-    PcapSource(FILE* f, std::unique_ptr<PcapngFile> ng, std::string name, uint32_t fileIndex);
+    PcapSource(FILE* f, std::unique_ptr<PcapngFile> ng, std::string name, uint32_t fileIndex);  // owns `f`
     bool take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes);
     bool put(PacketBatch& batch, const uint8_t* bytes, uint32_t caplen, uint32_t wirelen, uint64_t tsUs,
              uint16_t linkType, int64_t pos);
@@ -90,12 +90,16 @@ class PcapSource {
     pcap_pkthdr carryHdr_{};
     bool haveCarry_ = false;
     std::deque<std::pair<pcap_pkthdr, std::vector<uint8_t>>> liveCarry_;  ///< frames past a full arena
-    FILE* ngFile_ = nullptr;  ///< the pcapng file (owned; closed by the destructor)
     std::unique_ptr<PcapngFile> ng_;
     PcapngFile::Record ngCarry_{};  ///< a pcapng packet past a full arena (its bytes in carry_)
     /// stdio buffer of a capture file: libpcap reads records through fread, and the default 4 KiB
     /// buffer costs a read() system call per few packets. Freed after pcap_close closes the FILE.
     std::unique_ptr<char[]> fileBuffer_;
+    struct FileCloser {
+        void operator()(FILE* f) const { std::fclose(f); }
+    };
+    /// The pcapng file, declared after its stdio buffer so that it is closed first.
+    std::unique_ptr<FILE, FileCloser> ngFile_;
 };
 
 }  // namespace flowdex::reader

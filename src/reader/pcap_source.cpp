@@ -11,6 +11,7 @@ constexpr int64_t kPcapFileHeader = 24;
 constexpr int64_t kPcapRecordHeader = 16;
 constexpr int kLiveTimeoutMs = 100;
 constexpr size_t kFileBufferBytes = size_t{1} << 20;
+constexpr uint8_t kNgMagicBytes[4] = {0x0a, 0x0d, 0x0d, 0x0a};
 }  // namespace
 
 Packet* PacketBatch::append(const uint8_t* bytes, uint32_t caplen) {
@@ -34,8 +35,18 @@ PcapSource::PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool liv
     pos_ = kPcapFileHeader;
 }
 
+PcapSource::PcapSource(FILE* f, std::unique_ptr<PcapngFile> ng, std::string name, uint32_t fileIndex)
+    : pcap_(nullptr),
+      name_(std::move(name)),
+      fileIndex_(fileIndex),
+      linkType_(ng->first_link_type()),
+      live_(false),
+      nano_(false),
+      ng_(std::move(ng)),
+      ngFile_(f) {}
+
 PcapSource::~PcapSource() {
-    pcap_close(pcap_);
+    if (pcap_) pcap_close(pcap_);
 }
 
 std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, uint32_t fileIndex) {
@@ -47,6 +58,21 @@ std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, uint3
         if (!f) throw std::runtime_error(path + ": " + std::strerror(errno));
         buffer = std::make_unique<char[]>(kFileBufferBytes);
         std::setvbuf(f, buffer.get(), _IOFBF, kFileBufferBytes);
+        uint8_t magic[4] = {};
+        const bool ng = std::fread(magic, 1, sizeof magic, f) == sizeof magic &&
+                        std::memcmp(magic, kNgMagicBytes, sizeof magic) == 0;
+        std::rewind(f);
+        if (ng) {
+            auto reader = std::make_unique<PcapngFile>(f);
+            if (!reader->open()) {
+                std::string why = reader->error();
+                std::fclose(f);
+                throw std::runtime_error(path + ": " + why);
+            }
+            auto src = std::unique_ptr<PcapSource>(new PcapSource(f, std::move(reader), path, fileIndex));
+            src->fileBuffer_ = std::move(buffer);
+            return src;
+        }
     }
     pcap_t* p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, err);
     if (!p) {
@@ -75,18 +101,53 @@ std::unique_ptr<PcapSource> PcapSource::open_live(const std::string& iface, uint
     return std::unique_ptr<PcapSource>(new PcapSource(p, "iface:" + iface, fileIndex, true));
 }
 
-bool PcapSource::take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes) {
-    Packet* p = batch.append(bytes, hdr.caplen);
+bool PcapSource::put(PacketBatch& batch, const uint8_t* bytes, uint32_t caplen, uint32_t wirelen, uint64_t tsUs,
+                     uint16_t linkType, int64_t pos) {
+    Packet* p = batch.append(bytes, caplen);
     if (!p) return false;
-    p->wirelen = hdr.len;
-    // pcap stores seconds as an unsigned 32-bit count: times past 2038 must not go negative.
-    p->tsUs = uint64_t{static_cast<uint32_t>(hdr.ts.tv_sec)} * 1000000u + static_cast<uint64_t>(hdr.ts.tv_usec);
-    p->readerPos = pos_;
+    p->wirelen = wirelen;
+    p->tsUs = tsUs;
+    p->readerPos = pos;
     p->fileIndex = fileIndex_;
-    p->linkType = static_cast<uint16_t>(linkType_);
-    pos_ += kPcapRecordHeader + hdr.caplen;
+    p->linkType = linkType;
     ++packets_;
     return true;
+}
+
+bool PcapSource::take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes) {
+    // pcap stores seconds as an unsigned 32-bit count: times past 2038 must not go negative.
+    const uint64_t tsUs =
+        uint64_t{static_cast<uint32_t>(hdr.ts.tv_sec)} * 1000000u + static_cast<uint64_t>(hdr.ts.tv_usec);
+    if (!put(batch, bytes, hdr.caplen, hdr.len, tsUs, static_cast<uint16_t>(linkType_), pos_)) return false;
+    pos_ += kPcapRecordHeader + hdr.caplen;
+    return true;
+}
+
+ReadStatus PcapSource::read_pcapng(PacketBatch& batch) {
+    if (haveCarry_) {
+        const PcapngFile::Record& r = ngCarry_;
+        if (!put(batch, carry_.data(), r.caplen, r.wirelen, r.tsUs, r.linkType, r.blockOffset)) return ReadStatus::Ok;
+        haveCarry_ = false;
+    }
+    while (batch.count < PacketBatch::kMaxPackets) {
+        PcapngFile::Record r;
+        switch (ng_->next(r)) {
+            case PcapngFile::Next::Packet:
+                if (!put(batch, r.data, r.caplen, r.wirelen, r.tsUs, r.linkType, r.blockOffset)) {
+                    ngCarry_ = r;  // the arena is full: keep this frame for the next batch
+                    carry_.assign(r.data, r.data + r.caplen);
+                    haveCarry_ = true;
+                    return ReadStatus::Ok;
+                }
+                break;
+            case PcapngFile::Next::End:
+                return ReadStatus::End;
+            case PcapngFile::Next::Error:
+                error_ = ng_->error();
+                return ReadStatus::Error;
+        }
+    }
+    return ReadStatus::Ok;
 }
 
 namespace {
@@ -126,6 +187,7 @@ ReadStatus PcapSource::read_live(PacketBatch& batch) {
 
 ReadStatus PcapSource::read_batch(PacketBatch& batch) {
     if (live_) return read_live(batch);
+    if (ng_) return read_pcapng(batch);
     if (haveCarry_) {
         if (!take(batch, carryHdr_, carry_.data())) return ReadStatus::Ok;
         haveCarry_ = false;
@@ -153,16 +215,17 @@ ReadStatus PcapSource::read_batch(PacketBatch& batch) {
 }
 
 uint64_t PcapSource::bytes_read() const {
+    if (ng_) return ng_->offset();
     return pos_ > 0 ? static_cast<uint64_t>(pos_) : 0;
 }
 
 void PcapSource::break_loop() {
-    pcap_breakloop(pcap_);
+    if (pcap_) pcap_breakloop(pcap_);
 }
 
 uint64_t PcapSource::kernel_drops() const {
     pcap_stat st{};
-    if (!live_ || pcap_stats(pcap_, &st) != 0) return 0;
+    if (!live_ || !pcap_ || pcap_stats(pcap_, &st) != 0) return 0;
     return st.ps_drop;
 }
 

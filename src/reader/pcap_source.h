@@ -1,6 +1,7 @@
 #pragma once
-/// Packet sources: capture files (pcap and pcapng, via libpcap), standard input and live
-/// interfaces, each delivering packets in batches.
+/// Packet sources: capture files (classic pcap via libpcap; pcapng files through PcapngFile, which
+/// keeps a link type per interface), standard input (via libpcap) and live interfaces, each
+/// delivering packets in batches.
 ///
 /// A batch owns one arena; read_batch() copies each frame out of libpcap's buffer into it (one
 /// memcpy, no allocation once the arena has grown), so the packets of a batch stay valid together
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/packet.h"
+#include "reader/pcapng_file.h"
 
 namespace flowdex::reader {
 
@@ -42,6 +44,8 @@ enum class ReadStatus : uint8_t { Ok, End, Error };
 class PcapSource {
   public:
     /// Opens a capture file ("-" for standard input). Throws std::runtime_error("NAME: reason").
+    /// A file starting with the pcapng section header is read by PcapngFile: every packet then
+    /// carries the link type of its own interface, and link_type() is the first interface's.
     static std::unique_ptr<PcapSource> open_file(const std::string& path, uint32_t fileIndex);
     /// Opens a live interface in promiscuous mode.
     static std::unique_ptr<PcapSource> open_live(const std::string& iface, uint32_t fileIndex, int snaplen = 65535);
@@ -66,7 +70,11 @@ class PcapSource {
 
   private:
     PcapSource(pcap_t* p, std::string name, uint32_t fileIndex, bool live);
+    PcapSource(FILE* f, std::unique_ptr<PcapngFile> ng, std::string name, uint32_t fileIndex);  // owns `f`
     bool take(PacketBatch& batch, const pcap_pkthdr& hdr, const uint8_t* bytes);
+    bool put(PacketBatch& batch, const uint8_t* bytes, uint32_t caplen, uint32_t wirelen, uint64_t tsUs,
+             uint16_t linkType, int64_t pos);
+    ReadStatus read_pcapng(PacketBatch& batch);
     ReadStatus read_live(PacketBatch& batch);
     static void on_live_packet(u_char* user, const pcap_pkthdr* hdr, const u_char* bytes);
     pcap_t* pcap_;
@@ -82,9 +90,16 @@ class PcapSource {
     pcap_pkthdr carryHdr_{};
     bool haveCarry_ = false;
     std::deque<std::pair<pcap_pkthdr, std::vector<uint8_t>>> liveCarry_;  ///< frames past a full arena
+    std::unique_ptr<PcapngFile> ng_;
+    PcapngFile::Record ngCarry_{};  ///< a pcapng packet past a full arena (its bytes in carry_)
     /// stdio buffer of a capture file: libpcap reads records through fread, and the default 4 KiB
     /// buffer costs a read() system call per few packets. Freed after pcap_close closes the FILE.
     std::unique_ptr<char[]> fileBuffer_;
+    struct FileCloser {
+        void operator()(FILE* f) const { std::fclose(f); }
+    };
+    /// The pcapng file, declared after its stdio buffer so that it is closed first.
+    std::unique_ptr<FILE, FileCloser> ngFile_;
 };
 
 }  // namespace flowdex::reader

@@ -67,6 +67,16 @@ TEST(Bgp, TypesOfBothDirections) {
     EXPECT_EQ(types(tcp_exchange(kPort, {{1, open()}})), std::vector<std::string>{"OPEN"}) << "server first";
 }
 
+TEST(Bgp, NamedOnlyOnSessionsToPort179) {
+    // Arkime's BGP classifier is a server-port one: a session from port 179 to another port (a
+    // router's own connection seen the other way round) stays plain tcp, fields and all.
+    nlohmann::json j = ProtocolHarness().exchange(35069, {{0, keepalive()}, {1, open()}}, false, kPort);
+    EXPECT_FALSE(has_protocol(j, "bgp")) << j.dump();
+    EXPECT_FALSE(j.contains("bgp")) << j.dump();
+    j = tcp_exchange(kPort, {{0, keepalive()}, {1, open()}});
+    EXPECT_TRUE(has_protocol(j, "bgp")) << j.dump();
+}
+
 TEST(Bgp, RouteRefreshIsFramedButUnnamed) {
     // Arkime names types 1..4 only; a ROUTE-REFRESH is skipped and the framing carries on.
     nlohmann::json j = tcp_exchange(kPort, {{0, open() + route_refresh() + update()}});
@@ -111,8 +121,9 @@ TEST(Bgp, TruncatedAndMalformed) {
     // A longest message's body is skipped, not kept, and the next header is found after it.
     j = tcp_exchange(kPort, {{0, msg(2, std::string(4096 - 19, '\0'))}, {0, keepalive()}});
     EXPECT_EQ(types(j), (std::vector<std::string>{"KEEPALIVE", "UPDATE"})) << j.dump();
-    // Not BGP at all: a marker with an unknown type or a short first payload names nothing.
-    EXPECT_TRUE(types(tcp_exchange(kPort, {{0, msg(9, "")}, {0, keepalive()}})).empty());
+    // As Arkime, the marker names the session whatever the type: an unknown type adds no bgp.type
+    // and the next message is read. A first payload shorter than a header names nothing.
+    EXPECT_EQ(types(tcp_exchange(kPort, {{0, msg(9, "")}, {0, keepalive()}})), std::vector<std::string>{"KEEPALIVE"});
     EXPECT_TRUE(types(tcp_exchange(kPort, {{0, std::string(18, '\xff')}})).empty());
 }
 

@@ -173,7 +173,8 @@ const Case kCases[] = {
     {"bittorrent", Transport::Udp, 40000, 6881, 0, "d1:ad2:id20:", true},
     {"bittorrent", Transport::Udp, 40000, 6881, 0, "d2:ad2:id20:", false},
     {"bgp", Transport::Tcp, 40000, 179, 0, ff16() + "\x00\x13\x04"s, true},
-    {"bgp", Transport::Tcp, 40000, 179, 0, ff16() + "\x00\x13\x09"s, false},
+    {"bgp", Transport::Tcp, 179, 40000, 0, ff16() + "\x00\x13\x04"s, false},  // server port 179 only
+    {"bgp", Transport::Tcp, 40000, 179, 0, ff16() + "\x00\x13"s, false},      // shorter than a header
     {"ntp", Transport::Udp, 40000, 123, 0, pad("\x1b"s, 48), true},
     {"ntp", Transport::Udp, 40000, 124, 0, pad("\x1b"s, 48), false},
     {"postgresql", Transport::Tcp, 40000, 5432, 0, "\x00\x00\x00\x08\x04\xd2\x16\x2f"s, true},

@@ -42,6 +42,34 @@ TEST(Socks, Socks5WithAuthAndHttpInside) {
     EXPECT_EQ(j["http"]["host"], nlohmann::json({"www.example.com"}));
 }
 
+TEST(Socks, ReverseSocks5TheAnsweringSideIsTheClient) {
+    // A reverse proxy: the connection's initiator sends a header of its own, then serves the
+    // tunnel; the answering side sends the greeting and the request, and the HTTP request after.
+    nlohmann::json j = run({{0, "\x4e\x5a\x8d\x08\x87\x4e"s},
+                            {1, "\x05\x01\x00"s},
+                            {0, "\x05\x00"s},
+                            {1, "\x05\x01\x00\x01\x4a\x7d\x83\x67\x00\x50"s},
+                            {0, "\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00"s},
+                            {1, kGet},
+                            {0, kOk}});
+    EXPECT_TRUE(has_protocol(j, "socks")) << j.dump();
+    EXPECT_TRUE(has_protocol(j, "http")) << j.dump();
+    EXPECT_EQ(j["socks"]["ip"], "74.125.131.103");
+    EXPECT_EQ(j["socks"]["port"], 80);
+    EXPECT_EQ(j["http"]["host"], nlohmann::json({"www.example.com"}));
+    EXPECT_EQ(j["http"]["statuscode"], nlohmann::json({200}));
+}
+
+TEST(Socks, AServerReplyThatLooksLikeASocks4RequestIsNotSocks) {
+    // A TDS result (type 04, status 01) answering a login: no socks fields, no socks parser.
+    nlohmann::json j = run({{0, "\x10\x01\x00\x10\x00\x00\x01\x00login..."s},
+                            {1,
+                             "\x04\x01\x00\x20\x00\x35\x01\x00\xe3\x00"
+                             "abc"s}});
+    EXPECT_FALSE(j.contains("socks")) << j.dump();
+    EXPECT_FALSE(has_protocol(j, "socks")) << j.dump();
+}
+
 TEST(Socks, Socks4aAndSocks4) {
     nlohmann::json j = run({{0, "\x04\x01\x01\xbb\x00\x00\x00\x01\x00host.test\x00"s},
                             {1, "\x00\x5a\x00\x00\x00\x00\x00\x00"s},

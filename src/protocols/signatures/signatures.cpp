@@ -216,8 +216,12 @@ bool enip_probe(const Session&, const uint8_t* d, uint32_t len, int) {
 bool cip_probe(const Session& s, const uint8_t* d, uint32_t len, int w) {
     return enip_probe(s, d, len, w) && (d[0] == 0x6f || d[0] == 0x70);
 }
-bool bgp_probe(const Session&, const uint8_t* d, uint32_t len, int) {
-    return len >= 19 && be16(d + 16) >= 19 && d[18] >= 1 && d[18] <= 5;
+/// As Arkime: BGP is named only on sessions whose server port is 179 (its classifier is a
+/// destination-port one), for any payload of at least a header starting with the marker.
+bool bgp_probe(const Session& s, const uint8_t*, uint32_t len, int) {
+    constexpr uint16_t kBgpPort = 179;
+    constexpr uint32_t kBgpHeader = 19;
+    return s.port[1] == kBgpPort && len >= kBgpHeader;
 }
 bool ntp_probe(const Session&, const uint8_t* d, uint32_t len, int) {
     uint32_t version = (d[0] >> 3) & 0x7, mode = d[0] & 0x7;

@@ -37,6 +37,7 @@ struct State {
     const Fields* f = nullptr;
     const FieldRegistry* reg = nullptr;
     Step step = Step::V4Request;
+    int client = 0;  ///< the side that sent the request: 1 for a reverse proxy's server-side client
     session::ParserBuffer buf[2];
 };
 
@@ -73,14 +74,15 @@ size_t v5_address_message(const uint8_t* p, size_t n) {
     }
 }
 
-/// The side (0 client, 1 server) that sends the message of step `x`.
-int side_of(Step x) {
-    return x == Step::V4Request || x == Step::V5Greeting || x == Step::V5Auth || x == Step::V5Request ? 0 : 1;
+/// The side (0 or 1) that sends the message of step `x`.
+int side_of(const State& st, Step x) {
+    const bool fromClient = x == Step::V4Request || x == Step::V5Greeting || x == Step::V5Auth || x == Step::V5Request;
+    return fromClient ? st.client : 1 - st.client;
 }
 
 /// Tries to complete the current step with the bytes buffered for it; `used` gets their count.
 Got step(State& st, Session& s, size_t& used) {
-    const std::string_view b = st.buf[side_of(st.step)].view();
+    const std::string_view b = st.buf[side_of(st, st.step)].view();
     const auto* p = reinterpret_cast<const uint8_t*>(b.data());
     const size_t n = b.size();
     switch (st.step) {
@@ -117,7 +119,8 @@ Got step(State& st, Session& s, size_t& used) {
         case Step::V5Choice:
             if (n < 2) return Got::More;
             used = 2;
-            if (p[0] != 5) return Got::Fail;
+            if (p[0] != 5 || p[1] > 2) return Got::Fail;
+            s.table->add_protocol(s, "socks");  // named on the choice, whichever side sent the greeting
             if (p[1] == 0)
                 st.step = Step::V5Request;
             else if (p[1] == 2)
@@ -171,7 +174,7 @@ int socks_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int wh
     if (!b.append(s, data, len)) return -1;  // over the parser budget: -1 frees the state
     while (true) {
         size_t used = 0;
-        session::ParserBuffer& from = st.buf[side_of(st.step)];
+        session::ParserBuffer& from = st.buf[side_of(st, st.step)];
         Got g = step(st, s, used);
         if (g == Got::More) return 0;
         if (g == Got::Fail) return -1;
@@ -188,7 +191,7 @@ void socks_free(void* ctx, Session&) {
 }
 
 void socks_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int which) {
-    if (!s.table || which != 0 || len < 3) return;
+    if (!s.table || which < 0 || which > 1 || len < 3 || s.has_parser(socks_parse)) return;
     Step first;
     if (d[0] == 4 && len >= 9 && (d[1] == 1 || d[1] == 2) && std::memchr(d + 8, 0, len - 8))
         first = Step::V4Request;
@@ -196,10 +199,15 @@ void socks_classify(void* ctx, Session& s, const uint8_t* d, uint32_t len, int w
         first = Step::V5Greeting;
     else
         return;
+    // Only a SOCKS 5 greeting is taken from the answering side (a reverse proxy): many servers'
+    // first replies start like a SOCKS 4 request (a TDS result is 04 01 …), and SOCKS 4 fields are
+    // recorded from the request itself.
+    if (which == 1 && first != Step::V5Greeting) return;
     auto* st = new State;
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;
     st->step = first;
+    st->client = which;
     s.table->register_parser(s, session::ParserEntry{socks_parse, nullptr, socks_free, st});
 }
 

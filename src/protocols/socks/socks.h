@@ -3,10 +3,13 @@
 /// that follows to the classifiers again (restart_classification), so `http`, `tls`, `rdp`… carried
 /// through the proxy are named and parsed too.
 ///
-/// The protocol name `socks` itself comes from the signature table (named on the server's reply).
-/// This module attaches a parser on a client first payload that looks like a SOCKS 4 request
-/// (`04`, command 1 or 2, a NUL-ended user id) or a SOCKS 5 greeting (`05`, 1..9 methods, nothing
-/// else), then reads (db names):
+/// The protocol name `socks` comes from the signature table (named on the server's reply) and, for
+/// SOCKS 5, from the parser on a valid method choice. This module attaches a parser on a client
+/// first payload that looks like a SOCKS 4 request (`04`, command 1 or 2, a NUL-ended user id) or
+/// on either side's first payload that is a SOCKS 5 greeting (`05`, 1..9 methods, nothing else):
+/// as Arkime, the side that sends the greeting is the SOCKS client even when it answered the
+/// connection (a reverse proxy, where the connection's initiator serves the tunnel). It then
+/// reads (db names):
 /// - SOCKS 4: `socks.ip` and `socks.port` of the request, `socks.host` for 4a (address 0.0.0.x),
 ///   `socks.user` for a non-empty user id; the tunnel starts after a granted reply (0x5a);
 /// - SOCKS 5: the username/password sub-negotiation's user → `socks.user`; the request's address

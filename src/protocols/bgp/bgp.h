@@ -1,10 +1,10 @@
 #pragma once
 /// BGP-4 over TCP (RFC 4271): the message types of both directions → `bgp.type`.
 ///
-/// The name `bgp` comes from the signature table (a first payload opening with the 16-byte
-/// all-ones marker, a length of at least 19 and a type 1..5); this module attaches its parser on
-/// the same payloads, using the same entry's decision, so the parser runs exactly on the sessions
-/// named bgp, whatever the port.
+/// The name `bgp` comes from the signature table: as Arkime's destination-port classifier, a first
+/// payload of at least a header opening with the 16-byte all-ones marker on a session whose server
+/// port is 179. This module attaches its parser on the same payloads, using the same entry's
+/// decision, so the parser runs exactly on the sessions named bgp.
 ///
 /// Per direction the byte stream is cut into messages by their header: 16-byte marker (all ones),
 /// 2-byte big-endian length (kMinMessage..kMaxMessage, header included), 1-byte type. Each

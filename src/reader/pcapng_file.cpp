@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <sys/stat.h>
+
 namespace flowdex::reader {
 namespace {
 enum class BlockType : uint32_t { Interface = 1, ObsoletePacket = 2, SimplePacket = 3, EnhancedPacket = 6 };
@@ -71,6 +73,10 @@ PcapngFile::Block PcapngFile::read_block(uint32_t& type) {
     const uint32_t len = u32(head + 4);
     if (len < kBlockOverhead + have || len % 4 != 0 || len > kMaxBlock)
         return fail("bad block length " + std::to_string(len)), Block::Error;
+    // A length past the end of a regular file is a cut-off block: refuse it before growing the buffer,
+    // so a short hostile file cannot make the reader take kMaxBlock bytes.
+    if (fileSize_ >= 0 && blockStart_ + static_cast<int64_t>(len) > fileSize_)
+        return fail("truncated block"), Block::Error;
     body_.resize(len - kBlockOverhead);
     const size_t want = body_.size() - have;
     if (want && std::fread(body_.data() + have, 1, want, f_) < want) return fail("truncated block"), Block::Error;
@@ -147,6 +153,9 @@ PcapngFile::Next PcapngFile::packet(Record& rec, uint32_t ifId, uint64_t ts, uin
 }
 
 bool PcapngFile::open() {
+    struct stat st {};
+    if (fileSize_ < 0 && fstat(fileno(f_), &st) == 0 && S_ISREG(st.st_mode))
+        fileSize_ = static_cast<int64_t>(st.st_size);
     uint32_t type = 0;
     if (read_block(type) != Block::Ok) return error_.empty() ? fail("empty file") : false;
     if (type != kPcapngMagic) return fail("not a pcapng file");

@@ -12,7 +12,8 @@
 /// simple packet (interface 0, no time) and the obsolete packet block. Other blocks are skipped.
 /// A block whose lengths disagree, that is too short for its fields, too long, or cut off by the
 /// end of the file ends the input with an error naming the fault; packets before it are kept.
-/// One block buffer is reused for the whole file: no allocation per packet once it has grown.
+/// One block buffer is reused for the whole file: no allocation per packet once it has grown. In a
+/// regular file a block longer than what is left is refused before the buffer grows.
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -36,8 +37,9 @@ class PcapngFile {
     };
     enum class Next : uint8_t { Packet, End, Error };
 
-    /// `f` is positioned at the start of the file and stays owned by the caller.
-    explicit PcapngFile(FILE* f) : f_(f) {}
+    /// `f` is positioned at the start of the file and stays owned by the caller. `size` is the
+    /// stream's length when known (a memory stream); for a regular file open() finds it itself.
+    explicit PcapngFile(FILE* f, int64_t size = -1) : f_(f), fileSize_(size) {}
 
     /// Reads up to the first interface description. False (with error()) when the file does not
     /// start with a valid section header or has no interface before its first packet.
@@ -47,6 +49,8 @@ class PcapngFile {
     const std::string& error() const { return error_; }
     /// Link type of the first interface of the file.
     int first_link_type() const { return firstLinkType_; }
+    /// Capacity of the block buffer (the most this reader holds).
+    size_t buffer_bytes() const { return body_.capacity(); }
     /// Bytes consumed so far.
     uint64_t offset() const { return static_cast<uint64_t>(offset_); }
 
@@ -74,6 +78,7 @@ class PcapngFile {
     bool fail(const std::string& why);
 
     FILE* f_;
+    int64_t fileSize_ = -1;  ///< the stream's size (bounds block lengths); -1 when unknown (a pipe)
     bool bigEndian_ = false;
     std::vector<uint8_t> body_;
     std::vector<Interface> interfaces_;

@@ -651,6 +651,28 @@ int ng_read_memory(Bytes bytes, bool& endedCleanly) {
     return n;
 }
 
+TEST_F(PcapSourceTest, PcapngBlockLongerThanTheFileIsRefusedBeforeItIsRead) {
+    // A 48-byte file whose second block claims 64 MiB: the reader names the cut-off block without
+    // growing its buffer to the claimed size (a short hostile file cannot cost 64 MiB).
+    NgWriter w;
+    w.section().interface(kEn10mb);
+    Bytes bytes = w.out();
+    const uint32_t claimed = 64u << 20;
+    for (uint32_t v : {6u, claimed, 0u, 0u})
+        for (int i = 0; i < 4; ++i)
+            bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    const std::string path = write("long-block.pcapng", bytes);
+    FILE* f = std::fopen(path.c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    PcapngFile ng(f);
+    ASSERT_TRUE(ng.open()) << ng.error();
+    PcapngFile::Record r;
+    EXPECT_EQ(ng.next(r), PcapngFile::Next::Error);
+    EXPECT_NE(ng.error().find("truncated block"), std::string::npos) << ng.error();
+    EXPECT_LT(ng.buffer_bytes(), size_t{1} << 20);
+    std::fclose(f);
+}
+
 TEST_F(PcapSourceTest, PcapngEveryTruncationAndEveryByteChangeIsSafe) {
     // Bad input never wins: any cut or damaged byte ends the file with an error or fewer packets
     // (checked for memory errors under the sanitizer build), never a crash or a hang.

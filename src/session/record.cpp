@@ -126,10 +126,11 @@ void RecordBuilder::build(Session& s, bool final, uint64_t fileSalt, int64_t fil
         if (s.firstSegmentTcpInfo && (s.haveSyn || s.haveSynAck)) {
             doc_.add_bool("tcpSynValidated", s.synValidated);
             doc_.add_bool("tcpSynAckValidated", s.synAckValidated);
+            // As Arkime: tcpseq.dst is the server's ISN only when its SYN-ACK came before any SYN, else 0.
+            if (s.haveSyn) doc_.add_uint("tcpseq.src", s.clientIsn);
+            if (s.haveSynAck) doc_.add_uint("tcpseq.dst", s.synAckFirst ? s.serverIsn : 0);
             if (s.haveSyn) {
-                doc_.add_uint("tcpseq.src", s.clientIsn);
                 doc_.add_uint("srcISNCnt", s.clientIsns.size());
-                if (s.haveSynAck) doc_.add_uint("tcpseq.dst", 0);
                 if (s.haveAckTime && s.ackTimeUs >= s.synTimeUs)
                     doc_.add_uint("initRTT", init_rtt_ms(s.synTimeUs, s.ackTimeUs));
             }

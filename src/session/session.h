@@ -100,6 +100,8 @@ struct Session {
     bool synValidated = false, synAckValidated = false;
     bool finOrRst = false;
     uint32_t clientIsn = 0, serverIsn = 0;
+    uint32_t synAckAck = 0;    ///< what the first SYN-ACK acknowledged (validates a SYN seen after it)
+    bool synAckFirst = false;  ///< the SYN-ACK came before any SYN: its seq is the record's tcpseq.dst
     uint64_t synTimeUs = 0, ackTimeUs = 0;
     bool haveAckTime = false;
     bool firstSegmentTcpInfo = true;  ///< tcpseq/initRTT fields belong to the first segment only

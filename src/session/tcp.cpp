@@ -49,6 +49,8 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
             if (!s.haveSynAck) {
                 s.haveSynAck = true;
                 s.serverIsn = seq;
+                s.synAckAck = ack;
+                s.synAckFirst = !s.haveSyn;
                 if (s.haveSyn && ack == s.clientIsn + 1) s.synValidated = true;
                 if (!s.haveSyn && !s.tcp[dir ^ 1].haveSeq) {
                     // The handshake's first packet we saw: the other side starts at what it acks.
@@ -62,6 +64,7 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
                 s.haveSyn = true;
                 s.clientIsn = seq;
                 s.synTimeUs = p.tsUs;
+                if (s.haveSynAck && s.synAckAck == seq + 1) s.synValidated = true;  // the SYN-ACK came first
             }
             if (std::find(s.clientIsns.begin(), s.clientIsns.end(), seq) == s.clientIsns.end())
                 s.clientIsns.push_back(seq);
@@ -83,8 +86,10 @@ void FlowTable::tcp_packet(Session& s, const Packet& p, int dir) {
             s.ackTimeUs = p.tsUs;
             s.haveAckTime = true;
         }
-        if (s.haveSynAck && dir == 0 && ack == s.serverIsn + 1) s.synAckValidated = true;
     }
+    // Any client packet acknowledging the SYN-ACK validates it (a first ACK may carry data);
+    // only a bare ACK times the handshake.
+    if ((flags & kAck) && s.haveSynAck && dir == 0 && ack == s.serverIsn + 1) s.synAckValidated = true;
 
     if (flags & kRst) {
         s.finOrRst = true;

@@ -1,6 +1,8 @@
 // The record's TCP handshake fields: initRTT as Arkime computes it.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "session/record.h"
 #include "session/session_harness.h"
 
@@ -36,6 +38,56 @@ TEST(InitRtt, InTheRecord) {
     const Saved* s = h.find_saved("10.0.0.1");
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->at("initRTT"), 192);
+}
+
+/// The record of the client 10.0.0.1 after `frames` (one per ms) and a flush.
+nlohmann::json record_of(const std::vector<Bytes>& frames) {
+    Harness h;
+    h.start();
+    uint64_t t = 1700000000 * kSec;
+    for (const Bytes& f : frames)
+        h.feed(f, t += 1000);
+    h.table->flush_all();
+    const Saved* s = h.find_saved("10.0.0.1");
+    EXPECT_NE(s, nullptr);
+    return s ? s->json : nlohmann::json::object();
+}
+
+TEST(Handshake, SynFirst) {
+    TcpFlow f;
+    const nlohmann::json j = record_of({f.syn(), f.synack(), f.ack()});
+    EXPECT_EQ(j["tcpseq"], (nlohmann::json{{"src", f.cisn}, {"dst", 0}})) << "dst stays 0 after a SYN";
+    EXPECT_EQ(j["tcpSynValidated"], true);
+    EXPECT_EQ(j["tcpSynAckValidated"], true);
+    EXPECT_EQ(j["initRTT"], 1);
+}
+
+TEST(Handshake, SynAckBeforeTheSynGivesTheServerIsn) {
+    TcpFlow f;
+    const nlohmann::json late = record_of({f.synack(), f.ack(), f.cdata(0, "hello"), f.syn()});
+    EXPECT_EQ(late["tcpseq"], (nlohmann::json{{"src", f.cisn}, {"dst", f.sisn}})) << late.dump();
+    EXPECT_EQ(late["tcpSynValidated"], true) << "the late SYN is what the SYN-ACK acknowledged";
+    EXPECT_EQ(late["tcpSynAckValidated"], true);
+    EXPECT_FALSE(late.contains("initRTT")) << "no SYN before the ACK: no handshake time";
+    TcpFlow other = f;
+    other.cisn += 7;  // a SYN the SYN-ACK did not acknowledge
+    const nlohmann::json wrong = record_of({f.synack(), f.ack(), other.syn()});
+    EXPECT_EQ(wrong["tcpSynValidated"], false);
+    const nlohmann::json only = record_of({f.synack(), f.sdata(0, "hi")});
+    EXPECT_EQ(only["tcpseq"], (nlohmann::json{{"dst", f.sisn}})) << "no SYN: no src" << only.dump();
+    EXPECT_EQ(only["tcpSynValidated"], false);
+    EXPECT_EQ(only["tcpSynAckValidated"], false);
+}
+
+TEST(Handshake, AFirstAckCarryingDataValidatesButDoesNotTime) {
+    TcpFlow f;
+    const nlohmann::json j = record_of({f.syn(), f.synack(), f.cdata(0, "GET / HTTP/1.0\r\n\r\n")});
+    EXPECT_EQ(j["tcpSynAckValidated"], true);
+    EXPECT_FALSE(j.contains("initRTT")) << j.dump();
+    TcpFlow bad = f;
+    bad.sisn += 3;  // the client acknowledges another ISN
+    const nlohmann::json k = record_of({f.syn(), bad.synack(), f.cdata(0, "x")});
+    EXPECT_EQ(k["tcpSynAckValidated"], false);
 }
 
 }  // namespace

@@ -74,5 +74,9 @@ TEST(C1222, ParserBudget) {
     EXPECT_EQ(dgram.heldAtFree, 0u);
 }
 
+TEST(C1222, TcpOneByteAtATime) {
+    expect_apdu(tcp_exchange(1153, bytewise_after({{0, kApdu}}, 2)));
+}
+
 }  // namespace c1222_test
 }  // namespace flowdex::session::test

@@ -197,5 +197,9 @@ TEST(Http2, EveryBudgetGivesBytesBack) {
     EXPECT_TRUE(whole);
 }
 
+TEST(Http2, OneByteAtATime) {
+    expect_h2(tcp_exchange(80, bytewise_after_first(conversation())));
+}
+
 }  // namespace http2_test
 }  // namespace flowdex::session::test

@@ -137,5 +137,11 @@ TEST(IcsFields, EnipSplitAtEveryByteAndMalformed) {
         }
 }
 
+TEST(IcsFields, EnipOneByteAtATime) {
+    const nlohmann::json want = tcp_exchange(44818, kEnip)["enip"];
+    ASSERT_TRUE(want.is_object());
+    EXPECT_EQ(tcp_exchange(44818, bytewise_after_first(kEnip))["enip"], want);
+}
+
 }  // namespace ics_fields_test
 }  // namespace flowdex::session::test

@@ -115,5 +115,11 @@ TEST(Krb5, ParserBudget) {
     EXPECT_EQ(dgram.heldAtFree, 0u);
 }
 
+TEST(Krb5, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, as_req()}, {1, krb_error(25)}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(88, msgs, i, "krb5");
+}
+
 }  // namespace krb5_test
 }  // namespace flowdex::session::test

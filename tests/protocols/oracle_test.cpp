@@ -78,5 +78,10 @@ TEST(Oracle, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Oracle, OneByteAtATime) {
+    // The TNS header (8 bytes) stays in the first payload for the classifier.
+    expect_connect(tcp_exchange(1521, bytewise_after(kConnect, 8)));
+}
+
 }  // namespace oracle_test
 }  // namespace flowdex::session::test

@@ -198,5 +198,9 @@ TEST(Smb, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Smb, Smb1OneByteAtATime) {
+    expect_smb1(tcp_exchange(445, bytewise_after_first(smb1_session())));
+}
+
 }  // namespace smb_test
 }  // namespace flowdex::session::test

@@ -118,5 +118,13 @@ TEST(Socks, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Socks, OneByteAtATime) {
+    const nlohmann::json whole = run(socks5());
+    const nlohmann::json j = run(bytewise_after_first(socks5()));
+    EXPECT_EQ(j["socks"], whole["socks"]) << j.dump();
+    // The tunnelled HTTP's first payload is one byte here, too short to classify (engine rule).
+    EXPECT_FALSE(has_protocol(j, "http"));
+}
+
 }  // namespace socks_test
 }  // namespace flowdex::session::test

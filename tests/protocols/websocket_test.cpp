@@ -143,5 +143,9 @@ TEST(WebSocket, EveryBudgetGivesBytesBack) {
     EXPECT_TRUE(whole);
 }
 
+TEST(WebSocket, OneByteAtATime) {
+    expect_ws(tcp_exchange(80, bytewise_after_first(session())));
+}
+
 }  // namespace websocket_test
 }  // namespace flowdex::session::test

@@ -78,5 +78,9 @@ TEST(C1222, TcpOneByteAtATime) {
     expect_apdu(tcp_exchange(1153, bytewise_after({{0, kApdu}}, 2)));
 }
 
+TEST(C1222, UdpEveryPrefix) {
+    every_prefix(1153, {{0, kApdu}}, 0, "c1222");
+}
+
 }  // namespace c1222_test
 }  // namespace flowdex::session::test

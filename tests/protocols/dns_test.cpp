@@ -370,5 +370,12 @@ TEST(DnsTcp, OneByteAtATime) {
     EXPECT_EQ(tcp_exchange(53, bytewise_after(msgs, 2))["dns"], whole["dns"]);
 }
 
+TEST(DnsUdp, MdnsEveryPrefix) {
+    const Bytes q = query(), r = response();
+    const std::vector<Msg> msgs{{0, str(q, 0, q.size())}, {1, str(r, 0, r.size())}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(5353, msgs, i, "dns", true, 5353);
+}
+
 }  // namespace dns_test
 }  // namespace flowdex::session::test

@@ -143,5 +143,11 @@ TEST(IcsFields, EnipOneByteAtATime) {
     EXPECT_EQ(tcp_exchange(44818, bytewise_after_first(kEnip))["enip"], want);
 }
 
+TEST(IcsFields, EnipUdpEveryPrefix) {
+    const std::vector<Msg> msgs{{0, enip(0x63, "")}, {1, identity(9999, 0x0a, "X")}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(44818, msgs, i, "enip");
+}
+
 }  // namespace ics_fields_test
 }  // namespace flowdex::session::test

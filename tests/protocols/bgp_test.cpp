@@ -126,5 +126,9 @@ TEST(Bgp, ParserBudget) {
     EXPECT_EQ(none.heldAtFree, 0u);
 }
 
+TEST(Bgp, StreamCutAnywhere) {
+    every_tcp_truncation(kPort, session());
+}
+
 }  // namespace bgp_test
 }  // namespace flowdex::session::test

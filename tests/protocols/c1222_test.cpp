@@ -82,5 +82,9 @@ TEST(C1222, UdpEveryPrefix) {
     every_prefix(1153, {{0, kApdu}}, 0, "c1222");
 }
 
+TEST(C1222, StreamCutAnywhere) {
+    every_tcp_truncation(1153, {{0, kApdu}});
+}
+
 }  // namespace c1222_test
 }  // namespace flowdex::session::test

@@ -157,5 +157,11 @@ TEST(Dcerpc, SplitAtEveryByte) {
     EXPECT_EQ(session::test::tcp_exchange(135, bytes)["dcerpc"], whole["dcerpc"]);
 }
 
+TEST(Dcerpc, StreamCutAnywhere) {
+    session::test::every_tcp_truncation(135, {{0, pdu(11, bind_body(kSamr, 1))},
+                                              {1, pdu(12, std::string(20, '\0'))},
+                                              {0, pdu(0, "\x20\x00\x00\x00\x00\x00\x05\x00"s)}});
+}
+
 }  // namespace dcerpc_test
 }  // namespace flowdex::protocols::dcerpc

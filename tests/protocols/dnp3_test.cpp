@@ -90,5 +90,9 @@ TEST(Dnp3, UdpEveryPrefix) {
         every_prefix(20000, msgs, i, "dnp3");
 }
 
+TEST(Dnp3, StreamCutAnywhere) {
+    every_tcp_truncation(20000, kSession);
+}
+
 }  // namespace dnp3_test
 }  // namespace flowdex::session::test

@@ -183,7 +183,7 @@ inline nlohmann::json app_fields(const nlohmann::json& rec) {
 /// scalars equal; a count (a key ending in "Cnt") may be smaller than the whole's, since a cut
 /// message may carry fewer values. Under a key listed in `partial` a string may also be the start
 /// of the whole's (a value cut with its message, where a parser documents that it keeps it), and
-/// that key's count may be one more than the whole's.
+/// that key's count may be one more than the whole's; a number there may be smaller (a counter).
 inline std::string not_within(const nlohmann::json& part, const nlohmann::json& whole,
                               const std::vector<std::string>& partial = {}, const std::string& path = "",
                               bool cutOk = false) {
@@ -217,18 +217,24 @@ inline std::string not_within(const nlohmann::json& part, const nlohmann::json& 
     }
     if (cutOk && part.is_string() && whole.is_string() && whole.get<std::string>().starts_with(part.get<std::string>()))
         return "";
+    if (cutOk && part.is_number_unsigned() && whole.is_number_unsigned() &&
+        part.get<uint64_t>() <= whole.get<uint64_t>())
+        return "";
     return part == whole ? "" : path;
 }
 
 /// Every-prefix check of one message: `run(bytes)` returns the record of an exchange carrying
-/// `bytes` in place of the message. The whole message's record must hold the object `key`; the
+/// `bytes` in place of the message. The whole message's record must hold the object `key` (unless
+/// `key` is empty); the
 /// record of every prefix of it (0 to all but one bytes, each sent alone) must have only app
 /// fields that lie within the whole one's (not_within). Returns the whole message's record.
 template <class Run>
 nlohmann::json every_prefix_of(const std::string& message, const std::string& key, Run run,
                                const std::vector<std::string>& partial = {}) {
     const nlohmann::json whole = app_fields(run(message));
-    EXPECT_TRUE(whole.contains(key)) << whole.dump();
+    if (!key.empty()) {
+        EXPECT_TRUE(whole.contains(key)) << whole.dump();
+    }
     for (size_t n = 0; n < message.size(); ++n) {
         const nlohmann::json cut = app_fields(run(message.substr(0, n)));
         const std::string why = not_within(cut, whole, partial);
@@ -250,6 +256,18 @@ inline nlohmann::json every_prefix(uint16_t port, const std::vector<Msg>& msgs, 
             return ProtocolHarness().exchange(port, v, udp, cport);
         },
         partial);
+}
+
+/// Every truncation of a TCP exchange: for each message from `from` on, the stream ends inside it
+/// (each of its prefixes sent, nothing after it). Each record's app fields must lie within those of
+/// the exchange that ends just after that message, whole (not_within).
+inline void every_tcp_truncation(uint16_t port, const std::vector<Msg>& msgs, size_t from = 0,
+                                 const std::vector<std::string>& partial = {}) {
+    for (size_t i = from; i < msgs.size(); ++i) {
+        SCOPED_TRACE("stream ending inside message " + std::to_string(i));
+        every_prefix(port, std::vector<Msg>(msgs.begin(), msgs.begin() + static_cast<std::ptrdiff_t>(i) + 1), i, "",
+                     false, 40000, partial);
+    }
 }
 
 /// The same, except the first `keep` bytes of the first message of each direction, which go in one

@@ -149,5 +149,10 @@ TEST(IcsFields, EnipUdpEveryPrefix) {
         every_prefix(44818, msgs, i, "enip");
 }
 
+TEST(IcsFields, S7AndEnipStreamCutAnywhere) {
+    every_tcp_truncation(102, kS7);
+    every_tcp_truncation(44818, kEnip);
+}
+
 }  // namespace ics_fields_test
 }  // namespace flowdex::session::test

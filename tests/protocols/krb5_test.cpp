@@ -121,5 +121,9 @@ TEST(Krb5, EveryPrefixOfEachDatagram) {
         every_prefix(88, msgs, i, "krb5");
 }
 
+TEST(Krb5, StreamCutAnywhere) {
+    every_tcp_truncation(88, {{0, framed(as_req())}, {1, framed(krb_error(25))}});
+}
+
 }  // namespace krb5_test
 }  // namespace flowdex::session::test

@@ -83,5 +83,9 @@ TEST(Oracle, OneByteAtATime) {
     expect_connect(tcp_exchange(1521, bytewise_after(kConnect, 8)));
 }
 
+TEST(Oracle, StreamCutAnywhere) {
+    every_tcp_truncation(1521, kConnect);
+}
+
 }  // namespace oracle_test
 }  // namespace flowdex::session::test

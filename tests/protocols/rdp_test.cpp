@@ -120,5 +120,9 @@ TEST(Rdp, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Rdp, StreamCutAnywhere) {
+    every_tcp_truncation(3389, {{0, request("Cookie: mstshash=RdpUser\r\n", 3)}, {1, confirm(1)}});
+}
+
 }  // namespace rdp_test
 }  // namespace flowdex::session::test

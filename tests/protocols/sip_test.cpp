@@ -137,5 +137,9 @@ TEST(Sip, EveryPrefixOfEachDatagram) {
                      {"via", "callid", "from", "to", "contact", "useragent", "user", "method", "uri"});
 }
 
+TEST(Sip, StreamCutAnywhere) {
+    every_tcp_truncation(5060, tcp_msgs());
+}
+
 }  // namespace sip_test
 }  // namespace flowdex::session::test

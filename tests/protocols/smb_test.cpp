@@ -223,5 +223,9 @@ TEST(Smb, Smb1OneByteAtATime) {
     expect_smb1(tcp_exchange(445, bytewise_after_first(smb1_session())));
 }
 
+TEST(Smb, StreamCutAnywhere) {
+    every_tcp_truncation(445, smb2_session());
+}
+
 }  // namespace smb_test
 }  // namespace flowdex::session::test

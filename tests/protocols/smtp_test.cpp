@@ -350,5 +350,9 @@ TEST(SmtpMime, OneByteAtATime) {
     expect_parts(run(bytewise_after_first(mime_dialogue())));
 }
 
+TEST(Smtp, StreamCutAnywhere) {
+    every_tcp_truncation(25, dialogue());
+}
+
 }  // namespace smtp_test
 }  // namespace flowdex::session::test

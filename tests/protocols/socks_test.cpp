@@ -126,5 +126,9 @@ TEST(Socks, OneByteAtATime) {
     EXPECT_FALSE(has_protocol(j, "http"));
 }
 
+TEST(Socks, StreamCutAnywhere) {
+    every_tcp_truncation(1080, socks5());
+}
+
 }  // namespace socks_test
 }  // namespace flowdex::session::test

@@ -148,5 +148,9 @@ TEST(Stun, EveryPrefixOfEachDatagram) {
         every_prefix(3478, msgs, i, "stun");
 }
 
+TEST(Stun, StreamCutAnywhere) {
+    every_tcp_truncation(3478, turn_msgs());
+}
+
 }  // namespace stun_test
 }  // namespace flowdex::session::test

@@ -106,5 +106,9 @@ TEST(Synchrophasor, UdpEveryPrefix) {
         every_prefix(4713, msgs, i, "synchrophasor", true, 4712);
 }
 
+TEST(Synchrophasor, StreamCutAnywhere) {
+    every_tcp_truncation(4712, kSession);
+}
+
 }  // namespace synchrophasor_test
 }  // namespace flowdex::session::test

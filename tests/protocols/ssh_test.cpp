@@ -153,5 +153,9 @@ TEST(Ssh, OneByteAtATime) {
     EXPECT_EQ(ssh_of(run(client, server)), whole);
 }
 
+TEST(Ssh, StreamCutAnywhere) {
+    every_tcp_truncation(22, {{0, kClient}, {1, kServer}});
+}
+
 }  // namespace ssh_test
 }  // namespace flowdex::session::test

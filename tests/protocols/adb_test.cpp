@@ -166,5 +166,9 @@ TEST(Adb, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Adb, StreamCutAnywhere) {
+    every_tcp_truncation(5555, kShell);
+}
+
 }  // namespace adb_test
 }  // namespace flowdex::session::test

@@ -81,5 +81,11 @@ TEST(Bacnet, TruncatedAndCorrupt) {
     EXPECT_FALSE(udp_exchange(47808, {{0, wrong}, {0, kReadReq}}, 47808).contains("bacnet"));
 }
 
+TEST(Bacnet, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, kWhoHas}, {1, kIHave}, {0, kReadReq}, {1, kReadAck}, {1, kRpmAck}, {1, kError}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(47808, msgs, i, "bacnet", true, 47808);
+}
+
 }  // namespace bacnet_test
 }  // namespace flowdex::session::test

@@ -194,5 +194,9 @@ TEST(Bgp, OtherSessionsAreNotSplitByIdleness) {
     EXPECT_EQ(pieces(h).size(), 1u);
 }
 
+TEST(Bgp, StreamCutAnywhere) {
+    every_tcp_truncation(kPort, session());
+}
+
 }  // namespace bgp_test
 }  // namespace flowdex::session::test

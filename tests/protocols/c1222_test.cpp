@@ -74,5 +74,17 @@ TEST(C1222, ParserBudget) {
     EXPECT_EQ(dgram.heldAtFree, 0u);
 }
 
+TEST(C1222, TcpOneByteAtATime) {
+    expect_apdu(tcp_exchange(1153, bytewise_after({{0, kApdu}}, 2)));
+}
+
+TEST(C1222, UdpEveryPrefix) {
+    every_prefix(1153, {{0, kApdu}}, 0, "c1222");
+}
+
+TEST(C1222, StreamCutAnywhere) {
+    every_tcp_truncation(1153, {{0, kApdu}});
+}
+
 }  // namespace c1222_test
 }  // namespace flowdex::session::test

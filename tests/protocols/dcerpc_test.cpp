@@ -128,5 +128,40 @@ TEST(Dcerpc, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Dcerpc, SplitAtEveryByte) {
+    using session::test::Msg;
+    const std::vector<Msg> msgs{{0, pdu(11, bind_body(kSamr, 1))},
+                                {1, pdu(12, std::string(20, '\0'))},
+                                {0, pdu(0, "\x20\x00\x00\x00\x00\x00\x05\x00"s)},
+                                {1, pdu(2, std::string(24, '\0'))}};
+    const nlohmann::json whole = session::test::tcp_exchange(135, msgs);
+    ASSERT_EQ(whole["dcerpc"]["interface"], nlohmann::json({"samr"})) << whole.dump();
+    ASSERT_EQ(whole["dcerpc"]["opnum"], nlohmann::json({5})) << whole.dump();
+    // The classifier reads the first payload's whole 16-byte header, so the first bind is cut from there.
+    for (size_t m = 0; m < msgs.size(); ++m) {
+        const std::vector<std::vector<Msg>> splits = session::test::splits_of(msgs, m);
+        for (size_t k = m == 0 ? 15 : 0; k < splits.size(); ++k) {
+            const nlohmann::json j = session::test::tcp_exchange(135, splits[k]);
+            EXPECT_EQ(j["dcerpc"], whole["dcerpc"]) << "message " << m << " cut at " << k + 1;
+            EXPECT_EQ(j["protocol"], whole["protocol"]) << "message " << m << " cut at " << k + 1;
+        }
+    }
+    std::vector<Msg> bytes = session::test::bytewise(std::vector<Msg>(msgs.begin() + 1, msgs.end()));
+    bytes.insert(bytes.begin(), msgs[0]);
+    const nlohmann::json j = session::test::tcp_exchange(135, bytes);
+    EXPECT_EQ(j["dcerpc"], whole["dcerpc"]) << j.dump();
+    // Every PDU a byte a segment except the first one's header.
+    bytes = session::test::bytewise(msgs);
+    bytes.erase(bytes.begin(), bytes.begin() + 16);
+    bytes.insert(bytes.begin(), {0, msgs[0].bytes.substr(0, 16)});
+    EXPECT_EQ(session::test::tcp_exchange(135, bytes)["dcerpc"], whole["dcerpc"]);
+}
+
+TEST(Dcerpc, StreamCutAnywhere) {
+    session::test::every_tcp_truncation(135, {{0, pdu(11, bind_body(kSamr, 1))},
+                                              {1, pdu(12, std::string(20, '\0'))},
+                                              {0, pdu(0, "\x20\x00\x00\x00\x00\x00\x05\x00"s)}});
+}
+
 }  // namespace dcerpc_test
 }  // namespace flowdex::protocols::dcerpc

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
@@ -66,6 +67,14 @@ TEST(Dhcp, TruncatedAndCorrupt) {
         bad[i] = static_cast<char>(bad[i] ^ 0xff);
         run(68, 67, {bad});
     }
+}
+
+TEST(Dhcp, EveryPrefixOfEachDatagram) {
+    every_prefix(67, {{0, discover()}}, 0, "dhcp", true, 68);
+    const std::vector<Msg> v6{{0, "\x01\xaa\xbb\xcc"s + "\x00\x08\x00\x02\x00\x00"s},
+                              {0, "\x0c\x00"s + std::string(32, '\0')}};
+    for (size_t i = 0; i < v6.size(); ++i)
+        every_prefix(547, v6, i, "dhcp", true, 546);
 }
 
 }  // namespace dhcp_test

@@ -132,5 +132,9 @@ TEST(Diameter, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Diameter, StreamCutAnywhere) {
+    every_tcp_truncation(3868, ccr_cca());
+}
+
 }  // namespace diameter_test
 }  // namespace flowdex::session::test

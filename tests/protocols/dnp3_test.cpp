@@ -83,5 +83,16 @@ TEST(Dnp3, ContinuationsGarbageAndTruncation) {
     }
 }
 
+TEST(Dnp3, UdpEveryPrefix) {
+    const std::vector<Msg> msgs{{0, frame(0x00, 20000, 10, "") + app(0xc4, 20000, 10, 13, "")},
+                                {1, app(0x44, 10, 20000, 129, "")}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(20000, msgs, i, "dnp3");
+}
+
+TEST(Dnp3, StreamCutAnywhere) {
+    every_tcp_truncation(20000, kSession);
+}
+
 }  // namespace dnp3_test
 }  // namespace flowdex::session::test

@@ -354,5 +354,28 @@ TEST(DnsTcp, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(DnsUdp, EveryPrefixOfEachDatagram) {
+    const Bytes q = query(), r = response();
+    const std::vector<Msg> msgs{{0, str(q, 0, q.size())}, {1, str(r, 0, r.size())}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(53, msgs, i, "dns");
+}
+
+TEST(DnsTcp, OneByteAtATime) {
+    const Bytes q = framed(query()), r = framed(response());
+    const std::vector<Msg> msgs{{0, str(q, 0, q.size())}, {1, str(r, 0, r.size())}};
+    const nlohmann::json whole = tcp_exchange(53, msgs);
+    ASSERT_EQ(whole["dnsCnt"], 1) << whole.dump();
+    // Past the length prefix of each direction's first message (the classifier's two bytes).
+    EXPECT_EQ(tcp_exchange(53, bytewise_after(msgs, 2))["dns"], whole["dns"]);
+}
+
+TEST(DnsUdp, MdnsEveryPrefix) {
+    const Bytes q = query(), r = response();
+    const std::vector<Msg> msgs{{0, str(q, 0, q.size())}, {1, str(r, 0, r.size())}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(5353, msgs, i, "dns", true, 5353);
+}
+
 }  // namespace dns_test
 }  // namespace flowdex::session::test

@@ -123,5 +123,41 @@ TEST(Dtls, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Dtls, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs = dtls_flight(make_cert(), 2);
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(4433, msgs, i, "tls");
+}
+
+TEST(Dtls, HandshakeFragmentedAtEveryByte) {
+    const std::string hello = hello_body(""), sh = server_hello_body();
+    const std::string cert = certificate_msg({make_cert()}).substr(4);
+    const std::vector<Msg> msgs{{0, dtls_record(fragment(1, 0, hello, 0, hello.size()))},
+                                {1, dtls_record(fragment(2, 0, sh, 0, sh.size()))},
+                                {1, dtls_record(fragment(11, 1, cert, 0, cert.size()))}};
+    const nlohmann::json whole = udp_exchange(4433, msgs);
+    ASSERT_TRUE(whole.contains("tls")) << whole.dump();
+    ASSERT_TRUE(whole.contains("cert")) << whole.dump();
+    // The ClientHello, then the Certificate, in two fragments cut at every byte, one datagram each.
+    for (size_t m : {size_t{0}, size_t{2}}) {
+        const uint8_t type = m == 0 ? 1 : 11;
+        const uint16_t seq = m == 0 ? 0 : 1;
+        const std::string& body = m == 0 ? hello : cert;
+        for (size_t k = 1; k < body.size(); ++k) {
+            std::vector<Msg> v(msgs.begin(), msgs.begin() + static_cast<std::ptrdiff_t>(m));
+            v.push_back({msgs[m].which, dtls_record(fragment(type, seq, body, 0, k))});
+            v.push_back({msgs[m].which, dtls_record(fragment(type, seq, body, k, body.size() - k))});
+            v.insert(v.end(), msgs.begin() + static_cast<std::ptrdiff_t>(m) + 1, msgs.end());
+            const nlohmann::json j = udp_exchange(4433, v);
+            EXPECT_EQ(j["tls"], whole["tls"]) << "message " << m << " cut at " << k;
+            EXPECT_EQ(j["cert"], whole["cert"]) << "message " << m << " cut at " << k;
+            // The signature that names DTLS wants a first datagram of 100 bytes (as Arkime's).
+            if (m != 0 || v[0].bytes.size() >= 100) {
+                EXPECT_EQ(j["protocol"], whole["protocol"]) << "message " << m << " cut at " << k;
+            }
+        }
+    }
+}
+
 }  // namespace dtls_test
 }  // namespace flowdex::session::test

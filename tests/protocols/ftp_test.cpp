@@ -85,5 +85,9 @@ TEST(Ftp, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Ftp, StreamCutAnywhere) {
+    every_tcp_truncation(21, kLogin);
+}
+
 }  // namespace ftp_test
 }  // namespace flowdex::session::test

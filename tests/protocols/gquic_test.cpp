@@ -81,5 +81,9 @@ TEST(Gquic, ParserBudget) {
     EXPECT_EQ(none.heldAtFree, 0u);
 }
 
+TEST(Gquic, EveryPrefixOfTheChlo) {
+    every_prefix(443, {{0, chlo_packet("www.Example.com", "Chrome/99")}}, 0, "quic");
+}
+
 }  // namespace gquic_test
 }  // namespace flowdex::session::test

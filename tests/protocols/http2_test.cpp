@@ -197,5 +197,14 @@ TEST(Http2, EveryBudgetGivesBytesBack) {
     EXPECT_TRUE(whole);
 }
 
+TEST(Http2, OneByteAtATime) {
+    expect_h2(tcp_exchange(80, bytewise_after_first(conversation())));
+}
+
+TEST(Http2, StreamCutAnywhere) {
+    // The server's side (the longer); cutting the client's too would double the run time.
+    every_tcp_truncation(80, conversation(), 1);
+}
+
 }  // namespace http2_test
 }  // namespace flowdex::session::test

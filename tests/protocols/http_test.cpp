@@ -389,5 +389,10 @@ TEST(Http, EveryBudgetGivesBytesBack) {
     EXPECT_TRUE(whole);
 }
 
+TEST(Http, StreamCutAnywhere) {
+    // requestBody is the first body piece as it arrived: a cut one is the start of the whole one.
+    every_tcp_truncation(80, {{0, kRequest}, {1, kResponse}}, 0, {"requestBody"});
+}
+
 }  // namespace http_test
 }  // namespace flowdex::session::test

@@ -137,5 +137,22 @@ TEST(IcsFields, EnipSplitAtEveryByteAndMalformed) {
         }
 }
 
+TEST(IcsFields, EnipOneByteAtATime) {
+    const nlohmann::json want = tcp_exchange(44818, kEnip)["enip"];
+    ASSERT_TRUE(want.is_object());
+    EXPECT_EQ(tcp_exchange(44818, bytewise_after_first(kEnip))["enip"], want);
+}
+
+TEST(IcsFields, EnipUdpEveryPrefix) {
+    const std::vector<Msg> msgs{{0, enip(0x63, "")}, {1, identity(9999, 0x0a, "X")}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(44818, msgs, i, "enip");
+}
+
+TEST(IcsFields, S7AndEnipStreamCutAnywhere) {
+    every_tcp_truncation(102, kS7);
+    every_tcp_truncation(44818, kEnip);
+}
+
 }  // namespace ics_fields_test
 }  // namespace flowdex::session::test

@@ -113,5 +113,9 @@ TEST(Imap, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Imap, StreamCutAnywhere) {
+    every_tcp_truncation(143, dialogue());
+}
+
 }  // namespace imap_test
 }  // namespace flowdex::session::test

@@ -61,5 +61,9 @@ TEST(Irc, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Irc, StreamCutAnywhere) {
+    every_tcp_truncation(6667, kSession);
+}
+
 }  // namespace irc_test
 }  // namespace flowdex::session::test

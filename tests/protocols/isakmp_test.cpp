@@ -172,5 +172,11 @@ TEST(Isakmp, NatTMarkerOnEitherPort) {
     EXPECT_FALSE(e.contains("isakmp")) << e.dump();
 }
 
+TEST(Isakmp, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, ikev1_main()}, {1, ikev2_init()}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(500, msgs, i, "isakmp", true, 500);
+}
+
 }  // namespace isakmp_test
 }  // namespace flowdex::session::test

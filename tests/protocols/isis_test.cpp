@@ -67,5 +67,20 @@ TEST(Isis, OtherNlpidsFillNothing) {
     EXPECT_FALSE(has_protocol(j, "isis"));
 }
 
+TEST(Isis, EveryPrefixOfEachPdu) {
+    for (int type : {15, 20, 24}) {
+        const Bytes p = pdu(static_cast<uint8_t>(type));
+        // A PDU too short to have a type is named err-len-<n> (as Arkime does): checked, then set aside.
+        every_prefix_of(std::string(p.begin(), p.end()), "isis", [](const std::string& cut) {
+            nlohmann::json j = run({isis_frame(Bytes(cut.begin(), cut.end()))});
+            if (cut.size() < 4 && j.contains("isis")) {
+                EXPECT_EQ(j["isis"]["msgType"], nlohmann::json({"err-len-" + std::to_string(cut.size())}));
+                j.erase("isis");
+            }
+            return j;
+        });
+    }
+}
+
 }  // namespace isis_test
 }  // namespace flowdex::session::test

@@ -115,5 +115,15 @@ TEST(Krb5, ParserBudget) {
     EXPECT_EQ(dgram.heldAtFree, 0u);
 }
 
+TEST(Krb5, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, as_req()}, {1, krb_error(25)}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(88, msgs, i, "krb5");
+}
+
+TEST(Krb5, StreamCutAnywhere) {
+    every_tcp_truncation(88, {{0, framed(as_req())}, {1, framed(krb_error(25))}});
+}
+
 }  // namespace krb5_test
 }  // namespace flowdex::session::test

@@ -94,5 +94,9 @@ TEST(Ldap, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Ldap, StreamCutAnywhere) {
+    every_tcp_truncation(389, kBinds);
+}
+
 }  // namespace ldap_test
 }  // namespace flowdex::session::test

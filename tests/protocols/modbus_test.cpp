@@ -71,5 +71,9 @@ TEST(Modbus, NotModbus) {
     }
 }
 
+TEST(Modbus, StreamCutAnywhere) {
+    every_tcp_truncation(502, kSession);
+}
+
 }  // namespace modbus_test
 }  // namespace flowdex::session::test

@@ -145,5 +145,9 @@ TEST(Mqtt, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Mqtt, StreamCutAnywhere) {
+    every_tcp_truncation(1883, kSession);
+}
+
 }  // namespace mqtt_test
 }  // namespace flowdex::session::test

@@ -84,5 +84,9 @@ TEST(Mysql, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Mysql, StreamCutAnywhere) {
+    every_tcp_truncation(3306, {{1, kGreeting}, {0, kLogin}});
+}
+
 }  // namespace mysql_test
 }  // namespace flowdex::session::test

@@ -42,5 +42,11 @@ TEST(Ntp, ShortOrBadVersionAddsNothing) {
     EXPECT_FALSE(j.contains("ntp"));
 }
 
+TEST(Ntp, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, packet(4, 3, 0, "\0\0\0\0"s)}, {1, packet(4, 4, 1, "GPS\0"s)}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(123, msgs, i, "ntp");
+}
+
 }  // namespace ntp_test
 }  // namespace flowdex::session::test

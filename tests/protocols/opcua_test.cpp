@@ -99,5 +99,9 @@ TEST(Opcua, ParserBudget) {
     EXPECT_EQ(enough.budgetSessions, 0u);
 }
 
+TEST(Opcua, StreamCutAnywhere) {
+    every_tcp_truncation(4840, {{0, hello() + open_channel(make_cert())}, {1, ack()}});
+}
+
 }  // namespace opcua_test
 }  // namespace flowdex::session::test

@@ -116,5 +116,24 @@ TEST(Openvpn, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Openvpn, UdpEveryPrefix) {
+    const std::vector<Msg> msgs = session(28, false, make_cert());
+    // Message 4 carries the first part of the server's TLS flight and message 5 the rest, with the
+    // next packet id: cut, it leaves a hole in the TLS stream that nothing on the wire shows (UDP
+    // control packets have no length), so bytes of message 5 stand in for the lost ones. Cut there,
+    // it must only do no harm.
+    for (size_t i = 0; i < msgs.size(); ++i) {
+        if (i != 4) {
+            every_prefix(1194, msgs, i, "tls");
+            continue;
+        }
+        for (size_t n = 0; n < msgs[i].bytes.size(); ++n) {
+            std::vector<Msg> v = msgs;
+            v[i].bytes.resize(n);
+            EXPECT_TRUE(has_protocol(udp_exchange(1194, v), "openvpn")) << n;
+        }
+    }
+}
+
 }  // namespace openvpn_test
 }  // namespace flowdex::session::test

@@ -78,5 +78,14 @@ TEST(Oracle, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Oracle, OneByteAtATime) {
+    // The TNS header (8 bytes) stays in the first payload for the classifier.
+    expect_connect(tcp_exchange(1521, bytewise_after(kConnect, 8)));
+}
+
+TEST(Oracle, StreamCutAnywhere) {
+    every_tcp_truncation(1521, kConnect);
+}
+
 }  // namespace oracle_test
 }  // namespace flowdex::session::test

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/exchange.h"
 #include "session/session_harness.h"
 
 namespace flowdex::session::test {
@@ -88,6 +89,13 @@ TEST(Ospf, ShortOrForeignPacketsFillNothing) {
     const nlohmann::json k = run({Bytes(header.begin(), header.begin() + 14)});
     EXPECT_EQ(k["ospf"]["msgType"], nlohmann::json::array({"Hello"}));
     EXPECT_FALSE(k.contains("tags")) << k["tags"];
+}
+
+TEST(Ospf, EveryPrefixOfEachPacket) {
+    for (const Bytes& p : {ospf_packet(2, 1, {10, 0, 21, 100}, {0, 0, 0, 0}, kAuthSimple),
+                           ospf_packet(3, 4, {10, 0, 21, 1}, {0, 0, 0, 7}, {0, 0, 0, 0})})
+        every_prefix_of(std::string(p.begin(), p.end()), "ospf",
+                        [](const std::string& cut) { return run({Bytes(cut.begin(), cut.end())}); });
 }
 
 }  // namespace ospf_test

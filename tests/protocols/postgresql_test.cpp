@@ -79,5 +79,9 @@ TEST(Postgresql, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Postgresql, StreamCutAnywhere) {
+    every_tcp_truncation(5432, kSession);
+}
+
 }  // namespace postgresql_test
 }  // namespace flowdex::session::test

@@ -33,5 +33,11 @@ TEST(Ptp, ShortOrOldVersionAddsNothing) {
     EXPECT_FALSE(j.contains("ptp"));
 }
 
+TEST(Ptp, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, header(0, 2)}, {0, header(8, 2)}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(319, msgs, i, "ptp", true, 319);
+}
+
 }  // namespace ptp_test
 }  // namespace flowdex::session::test

@@ -314,5 +314,26 @@ TEST(QuicInitial, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(QuicInitial, EveryPrefixOfTheInitial) {
+    every_prefix(443, {{0, kRfcInitial}}, 0, "tls");
+}
+
+TEST(QuicInitial, ClientHelloCutAtEveryByteAcrossTwoInitials) {
+    const std::string ch = rfc_client_hello();
+    const std::string dcid = "\x11\x22\x33\x44\x55\x66\x77\x88";
+    const std::string pad(900, '\0');
+    const nlohmann::json whole = run({seal(kVersion1, dcid, 0, crypto_frame(0, ch) + pad)});
+    ASSERT_EQ(whole["http"]["host"], nlohmann::json({"example.com"})) << whole.dump();
+    for (size_t k = 1; k < ch.size(); ++k) {
+        const std::string head = seal(kVersion1, dcid, 0, crypto_frame(0, ch.substr(0, k)) + pad);
+        const std::string tail = seal(kVersion1, dcid, 1, crypto_frame(k, ch.substr(k)) + pad);
+        for (const nlohmann::json& j : {run({head, tail}), run({tail, head})}) {
+            EXPECT_EQ(j["tls"], whole["tls"]) << "cut at " << k;
+            EXPECT_EQ(j["http"], whole["http"]) << "cut at " << k;
+            EXPECT_EQ(j["protocol"], whole["protocol"]) << "cut at " << k;
+        }
+    }
+}
+
 }  // namespace quic_initial_test
 }  // namespace flowdex::session::test

@@ -88,5 +88,20 @@ TEST(Pana, MessagesAndEapIdentity) {
     }
 }
 
+TEST(Radius, EveryPrefixOfEachDatagram) {
+    const std::string req = radius(1, attr(1, "alice") + attr(4, "\x0a\x00\x00\x01"s) + attr(5, "\x00\x00\x00\x07"s) +
+                                          attr(31, "98-5A-EB-89-80-00") + attr(8, "\xc0\xa8\x01\x02\x00\x00"s));
+    const std::string acc = radius(2, attr(8, "\xac\x10\x01\x64"s) + attr(66,
+                                                                          "\x01"
+                                                                          "192.168.100.50"s));
+    const std::vector<Msg> msgs{{0, req}, {1, acc}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(1812, msgs, i, "radius");
+    const std::string identity = "\x02\x01"s + be16(5 + 15) + "\x01"s + "joe@example.org";
+    const std::vector<Msg> pana_msgs{{0, pana(0, 1, 0, "")}, {0, pana(0, 2, 0x12345678, eap_avp(0, identity))}};
+    for (size_t i = 0; i < pana_msgs.size(); ++i)
+        every_prefix(716, pana_msgs, i, "pana");
+}
+
 }  // namespace radius_test
 }  // namespace flowdex::session::test

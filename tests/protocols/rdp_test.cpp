@@ -56,5 +56,73 @@ TEST(Rdp, TruncatedAndCorrupt) {
     }
 }
 
+TEST(Rdp, SplitAtEveryByte) {
+    const std::vector<Msg> msgs{{0, request("Cookie: mstshash=RdpUser\r\n", 3)}, {1, confirm(1)}};
+    const nlohmann::json whole = tcp_exchange(3389, msgs);
+    ASSERT_EQ(whole["user"], nlohmann::json({"rdpuser"})) << whole.dump();
+    ASSERT_EQ(whole["rdp"]["selectedProtocol"], nlohmann::json({"ssl"})) << whole.dump();
+    // A direction's first payload must hold the classifier's 03 00, so the cuts start at 2 bytes.
+    for (size_t m = 0; m < msgs.size(); ++m) {
+        const std::vector<std::vector<Msg>> splits = splits_of(msgs, m);
+        for (size_t k = 1; k < splits.size(); ++k) {
+            const nlohmann::json j = tcp_exchange(3389, splits[k]);
+            EXPECT_EQ(j["rdp"], whole["rdp"]) << "message " << m << " cut at " << k + 1;
+            EXPECT_EQ(j["user"], whole["user"]) << "message " << m << " cut at " << k + 1;
+        }
+    }
+    std::vector<Msg> bytes;
+    for (const Msg& m : msgs) {
+        bytes.push_back({m.which, m.bytes.substr(0, 2)});
+        for (size_t i = 2; i < m.bytes.size(); ++i)
+            bytes.push_back({m.which, m.bytes.substr(i, 1)});
+    }
+    const nlohmann::json j = tcp_exchange(3389, bytes);
+    EXPECT_EQ(j["rdp"], whole["rdp"]) << j.dump();
+    EXPECT_EQ(j["user"], whole["user"]);
+}
+
+TEST(Rdp, OnlyTheFirstTpktOfEachDirection) {
+    // A later Connection Request is not read, and a first payload that is not a TPKT ends its direction.
+    nlohmann::json j = tcp_exchange(3389, {{0, request("Cookie: mstshash=first\r\n", 1)},
+                                           {0, request("Cookie: mstshash=second\r\n", 2)},
+                                           {1, "\x16\x03\x01\x00\x05hello"s},
+                                           {1, confirm(2)}});
+    EXPECT_EQ(j["user"], nlohmann::json({"first"})) << j.dump();
+    EXPECT_EQ(j["rdp"]["requestedProtocols"], nlohmann::json({"ssl"}));
+    EXPECT_FALSE(j["rdp"].contains("selectedProtocol"));
+    // A TPKT length below the X.224 header or above kMaxTpkt: nothing is held or read.
+    std::string big = request("Cookie: mstshash=big\r\n", 1);
+    big[2] = static_cast<char>((protocols::rdp::kMaxTpkt + 1) >> 8);
+    big[3] = static_cast<char>((protocols::rdp::kMaxTpkt + 1) & 0xff);
+    j = tcp_exchange(3389, {{0, big}, {0, std::string(protocols::rdp::kMaxTpkt, 'x')}});
+    EXPECT_FALSE(j.contains("user")) << j.dump();
+}
+
+TEST(Rdp, ParserBudget) {
+    const std::vector<Msg> msgs{{0, request("Cookie: mstshash=RdpUser\r\n", 3)}, {1, confirm(1)}};
+    // Whole in one segment, a TPKT is read in place: no budget at all is needed.
+    BudgetRun none = budget_exchange(3389, msgs, 0);
+    EXPECT_EQ(none.record["user"], nlohmann::json({"rdpuser"})) << none.record.dump();
+    EXPECT_EQ(none.record["rdp"]["selectedProtocol"], nlohmann::json({"ssl"}));
+    EXPECT_EQ(none.heldAtFree, 0u);
+    // Cut in two, the request must be held whole: a budget one byte short of it loses the client's
+    // fields, keeps the server's, and gives every byte back.
+    const std::vector<Msg> cut{{0, msgs[0].bytes.substr(0, 5)}, {0, msgs[0].bytes.substr(5)}, msgs[1]};
+    BudgetRun small = budget_exchange(3389, cut, static_cast<uint32_t>(msgs[0].bytes.size() - 1));
+    EXPECT_FALSE(small.record.contains("user")) << small.record.dump();
+    EXPECT_EQ(small.record["rdp"]["selectedProtocol"], nlohmann::json({"ssl"}));
+    EXPECT_EQ(small.budgetSessions, 1u);
+    EXPECT_EQ(small.heldAtFree, 0u);
+    // Room for it twice (the S7 TPKT parser, attached to every TPKT, holds the same bytes): all read.
+    BudgetRun enough = budget_exchange(3389, cut, static_cast<uint32_t>(2 * msgs[0].bytes.size()));
+    EXPECT_EQ(enough.record["user"], nlohmann::json({"rdpuser"}));
+    EXPECT_EQ(enough.budgetSessions, 0u);
+    EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
+TEST(Rdp, StreamCutAnywhere) {
+    every_tcp_truncation(3389, {{0, request("Cookie: mstshash=RdpUser\r\n", 3)}, {1, confirm(1)}});
+}
+
 }  // namespace rdp_test
 }  // namespace flowdex::session::test

@@ -128,5 +128,18 @@ TEST(Sip, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Sip, EveryPrefixOfEachDatagram) {
+    // A datagram's last header is read without its CRLF (UdpDatagramIsOneMessage): a prefix may hold
+    // the start of a value, never anything else.
+    const std::vector<Msg> msgs{{0, kInvite}, {1, kTrying}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(5060, msgs, i, "sip", true, 40000,
+                     {"via", "callid", "from", "to", "contact", "useragent", "user", "method", "uri"});
+}
+
+TEST(Sip, StreamCutAnywhere) {
+    every_tcp_truncation(5060, tcp_msgs());
+}
+
 }  // namespace sip_test
 }  // namespace flowdex::session::test

@@ -105,7 +105,8 @@ std::string smb2(uint16_t cmd, const std::string& body, uint32_t next = 0) {
            std::string(40, '\0') + body;
 }
 
-TEST(Smb, Smb2TreeConnectCreateAndSessionSetup) {
+/// An SMB2 session setup (NTLM in SPNEGO), then a compound of tree connect and create.
+std::vector<Msg> smb2_session() {
     const std::string path = u16("\\\\FS\\HOME").substr(0, 18);
     const std::string tree = smb2(0x03, le16(9) + le16(0) + le16(64 + 8) + le16(path.size()) + path);
     const std::string name = u16("dir\\file.doc").substr(0, 24);
@@ -119,12 +120,32 @@ TEST(Smb, Smb2TreeConnectCreateAndSessionSetup) {
     while (compound.size() % 8)
         compound += '\0';
     const std::string withNext = tree.substr(0, 20) + le32(compound.size()) + compound.substr(24);
-    const nlohmann::json j = tcp_exchange(445, {{0, netbios(setup)}, {0, netbios(withNext + smb2(0x05, create))}});
+    return {{0, netbios(setup)}, {0, netbios(withNext + smb2(0x05, create))}};
+}
+
+void expect_smb2(const nlohmann::json& j) {
     ASSERT_TRUE(j.contains("smb")) << j.dump();
     EXPECT_EQ(j["smb"]["share"], nlohmann::json({"\\\\FS\\HOME"}));
     EXPECT_EQ(j["smb"]["filename"], nlohmann::json({"dir\\file.doc"}));
     EXPECT_EQ(j["smb"]["user"], nlohmann::json({"carol"}));
     EXPECT_EQ(j["smb"]["domain"], nlohmann::json({"V6DOM"}));
+}
+
+TEST(Smb, Smb2TreeConnectCreateAndSessionSetup) {
+    expect_smb2(tcp_exchange(445, smb2_session()));
+}
+
+TEST(Smb, Smb2SplitAtEveryByte) {
+    // The NetBIOS header and the SMB2 magic stay in the first payload for the classifier.
+    const std::vector<Msg> msgs = smb2_session();
+    for (size_t m = 0; m < msgs.size(); ++m) {
+        const std::vector<std::vector<Msg>> splits = splits_of(msgs, m);
+        for (size_t k = m == 0 ? 7 : 0; k < splits.size(); ++k) {
+            SCOPED_TRACE("message " + std::to_string(m) + " cut at " + std::to_string(k + 1));
+            expect_smb2(tcp_exchange(445, splits[k]));
+        }
+    }
+    expect_smb2(tcp_exchange(445, bytewise_after(msgs, 8)));
 }
 
 TEST(Smb, TruncatedAndLyingMessages) {
@@ -196,6 +217,14 @@ TEST(Smb, ParserBudget) {
     EXPECT_EQ(enough.record["smb"], tcp_exchange(445, msgs)["smb"]);
     EXPECT_EQ(enough.budgetSessions, 0u);
     EXPECT_EQ(enough.heldAtFree, 0u);
+}
+
+TEST(Smb, Smb1OneByteAtATime) {
+    expect_smb1(tcp_exchange(445, bytewise_after_first(smb1_session())));
+}
+
+TEST(Smb, StreamCutAnywhere) {
+    every_tcp_truncation(445, smb2_session());
 }
 
 }  // namespace smb_test

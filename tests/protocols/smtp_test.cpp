@@ -342,5 +342,17 @@ TEST(SmtpMime, EveryBudgetGivesBytesBack) {
     EXPECT_TRUE(whole);
 }
 
+TEST(Smtp, OneByteAtATime) {
+    expect_mail(run(bytewise_after_first(dialogue())));
+}
+
+TEST(SmtpMime, OneByteAtATime) {
+    expect_parts(run(bytewise_after_first(mime_dialogue())));
+}
+
+TEST(Smtp, StreamCutAnywhere) {
+    every_tcp_truncation(25, dialogue());
+}
+
 }  // namespace smtp_test
 }  // namespace flowdex::session::test

@@ -131,5 +131,15 @@ TEST(Snmp, TruncatedAndCorrupt) {
     EXPECT_FALSE(j.contains("snmp")) << j.dump();
 }
 
+TEST(Snmp, EveryPrefixOfEachDatagram) {
+    // A length past the end of the datagram is cut to it (LengthsPastTheEndAreCut): a prefix may
+    // hold the start of a string or OID, never anything else.
+    const std::string vb = tlv(0x30, tlv(0x06, kSysDescr) + tlv(0x05, ""));
+    const std::vector<Msg> msgs{
+        {0, v2c(0xa0, 0, vb)}, {1, v2c(0xa2, 2, vb)}, {0, v3_message("\x80\x00\x1f\x88"s, "admin")}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(161, msgs, i, "snmp", true, 40000, {"community", "variable", "engineId", "user", "trapOid"});
+}
+
 }  // namespace snmp_test
 }  // namespace flowdex::session::test

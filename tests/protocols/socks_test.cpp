@@ -146,5 +146,17 @@ TEST(Socks, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Socks, OneByteAtATime) {
+    const nlohmann::json whole = run(socks5());
+    const nlohmann::json j = run(bytewise_after_first(socks5()));
+    EXPECT_EQ(j["socks"], whole["socks"]) << j.dump();
+    // The tunnelled HTTP's first payload is one byte here, too short to classify (engine rule).
+    EXPECT_FALSE(has_protocol(j, "http"));
+}
+
+TEST(Socks, StreamCutAnywhere) {
+    every_tcp_truncation(1080, socks5());
+}
+
 }  // namespace socks_test
 }  // namespace flowdex::session::test

@@ -60,5 +60,11 @@ TEST(Ssdp, OtherDatagramsFillNothing) {
     }
 }
 
+TEST(Ssdp, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, kSearch}, {1, kReply}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(1900, msgs, i, "ssdp");
+}
+
 }  // namespace ssdp_test
 }  // namespace flowdex::session::test

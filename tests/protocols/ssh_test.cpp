@@ -142,5 +142,20 @@ TEST(Ssh, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Ssh, OneByteAtATime) {
+    const nlohmann::json whole = ssh_of(run({kClient}, {kServer}));
+    // The first payload of each direction holds "SSH-"; every later byte is a segment of its own.
+    std::vector<std::string> client{kClient.substr(0, 4)}, server{kServer.substr(0, 4)};
+    for (size_t i = 4; i < kClient.size(); ++i)
+        client.push_back(kClient.substr(i, 1));
+    for (size_t i = 4; i < kServer.size(); ++i)
+        server.push_back(kServer.substr(i, 1));
+    EXPECT_EQ(ssh_of(run(client, server)), whole);
+}
+
+TEST(Ssh, StreamCutAnywhere) {
+    every_tcp_truncation(22, {{0, kClient}, {1, kServer}});
+}
+
 }  // namespace ssh_test
 }  // namespace flowdex::session::test

@@ -141,5 +141,16 @@ TEST(Stun, ParserBudget) {
     EXPECT_EQ(dgram.heldAtFree, 0u);
 }
 
+TEST(Stun, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, msg(0x0001, attr(0x0006, "alice") + attr(0x0014, "realm"))},
+                                {1, msg(0x0101, attr(0x0001, "\x00\x01\x30\x39\xc0\xa8\x01\x64"s))}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(3478, msgs, i, "stun");
+}
+
+TEST(Stun, StreamCutAnywhere) {
+    every_tcp_truncation(3478, turn_msgs());
+}
+
 }  // namespace stun_test
 }  // namespace flowdex::session::test

@@ -100,5 +100,15 @@ TEST(Synchrophasor, GarbageAndTruncation) {
     }
 }
 
+TEST(Synchrophasor, UdpEveryPrefix) {
+    const std::vector<Msg> msgs{{0, frame(4, 300, u16(1))}, {1, cfg2({"Delta"}, -5)}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(4713, msgs, i, "synchrophasor", true, 4712);
+}
+
+TEST(Synchrophasor, StreamCutAnywhere) {
+    every_tcp_truncation(4712, kSession);
+}
+
 }  // namespace synchrophasor_test
 }  // namespace flowdex::session::test

@@ -156,5 +156,9 @@ TEST(Tds, ParserBudget) {
     EXPECT_EQ(enough.heldAtFree, 0u);
 }
 
+TEST(Tds, StreamCutAnywhere) {
+    every_tcp_truncation(1433, tds7(packet(0x10, 1, login7("WS-01", "TestUser"))));
+}
+
 }  // namespace tds_test
 }  // namespace flowdex::session::test

@@ -30,5 +30,11 @@ TEST(Tftp, MalformedAddsNoName) {
     EXPECT_FALSE(j.contains("tftp") && j["tftp"].contains("filename"));
 }
 
+TEST(Tftp, EveryPrefixOfEachDatagram) {
+    const std::vector<Msg> msgs{{0, "\0\x02up.bin\0netascii\0"s}, {1, "\0\x05\0\x01nope\0"s}};
+    for (size_t i = 0; i < msgs.size(); ++i)
+        every_prefix(69, msgs, i, "tftp");
+}
+
 }  // namespace tftp_test
 }  // namespace flowdex::session::test

@@ -193,5 +193,23 @@ TEST(Tls, ServerAlpnH2NamesHttp2) {
     EXPECT_EQ(std::find(all["protocol"].begin(), all["protocol"].end(), "http2"), all["protocol"].end());
 }
 
+TEST(Tls, BothSidesOneByteAtATime) {
+    const nlohmann::json whole = run({client_hello()}, {server_hello()});
+    ASSERT_TRUE(whole.is_object());
+    // Past the six bytes the classifier needs in each direction's first payload.
+    auto pieces = [](const std::string& m) {
+        std::vector<std::string> v{m.substr(0, 6)};
+        for (size_t i = 6; i < m.size(); ++i)
+            v.push_back(m.substr(i, 1));
+        return v;
+    };
+    EXPECT_EQ(run(pieces(client_hello()), pieces(server_hello())), whole);
+}
+
+TEST(Tls, StreamCutAnywhere) {
+    const std::string der = make_cert();
+    every_tcp_truncation(443, {{0, client_hello()}, {1, server_hello() + record(certificate_msg({der}))}});
+}
+
 }  // namespace tls_test
 }  // namespace flowdex::session::test

@@ -143,5 +143,14 @@ TEST(WebSocket, EveryBudgetGivesBytesBack) {
     EXPECT_TRUE(whole);
 }
 
+TEST(WebSocket, OneByteAtATime) {
+    expect_ws(tcp_exchange(80, bytewise_after_first(session())));
+}
+
+TEST(WebSocket, StreamCutAnywhere) {
+    // Counters of frames and bytes stop where the stream does.
+    every_tcp_truncation(80, session(), 2, {"maskedFromClient", "payloadBytes"});
+}
+
 }  // namespace websocket_test
 }  // namespace flowdex::session::test

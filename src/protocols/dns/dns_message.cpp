@@ -328,10 +328,12 @@ bool read_name(std::string_view msg, std::string_view cur, size_t& pos, std::str
     size_t p = pos;
     bool inInput = true;
     int pointers = 0;
+    bool ended = false;  // the root label was read
     while (p < c.size()) {
         const uint8_t ch = static_cast<uint8_t>(c[p]);
         if (ch == 0) {
             ++p;
+            ended = true;
             break;
         }
         if (ch & 0xc0) {
@@ -356,12 +358,9 @@ bool read_name(std::string_view msg, std::string_view cur, size_t& pos, std::str
             p = 0;
             continue;
         }
-        if (!out.empty()) out.push_back('.');
         ++p;
-        if (ch > c.size() - p) {  // the label runs past the end: its length byte is skipped
-            if (!out.empty()) out.pop_back();
-            continue;
-        }
+        if (ch > c.size() - p) break;  // the label runs past the end: the name is cut
+        if (!out.empty()) out.push_back('.');
         for (size_t j = 0; j < ch; ++j) {
             uint8_t b = static_cast<uint8_t>(c[p + j]);
             if (out.size() + 4 > kMaxName) break;
@@ -376,6 +375,12 @@ bool read_name(std::string_view msg, std::string_view cur, size_t& pos, std::str
             out.push_back(static_cast<char>(b));
         }
         p += ch;
+    }
+    if (!ended) {
+        if (!inInput) return false;  // a pointer's target runs off the message
+        if (truncated) *truncated = true;
+        pos = c.size();
+        return true;
     }
     if (inInput) pos = p;
     return true;
@@ -595,9 +600,10 @@ bool DnsObjects::parse(const uint8_t* data, size_t len, Flavor flavor, Effects& 
             bad_name_tag(raw);
             return false;
         }
-        if (len - pos >= 2) qtype = be16(data + pos);
-        if (len - pos >= 4) qclass = be16(data + pos + 2);
-        pos = std::min(len, pos + 4);
+        if (len - pos < 4) return false;  // the question's type and class are cut
+        qtype = be16(data + pos);
+        qclass = be16(data + pos + 2);
+        pos += 4;
         if (mdns) qclass &= 0x7fff;
     }
     if (root) host = kRoot;

@@ -42,7 +42,8 @@ int ssdp_parse(void* ctx, Session& s, const uint8_t* data, uint32_t len, int) {
     while (at != std::string_view::npos && at + 1 < msg.size()) {
         const size_t start = at + 1;
         at = msg.find('\n', start);
-        std::string_view line = msg.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start);
+        if (at == std::string_view::npos) break;  // a line without its end: the datagram was cut
+        std::string_view line = msg.substr(start, at - start);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.empty()) break;  // end of the headers
         const size_t colon = line.find(':');

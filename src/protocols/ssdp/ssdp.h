@@ -4,7 +4,8 @@
 /// SERVER → `ssdp.server`, USER-AGENT → `ssdp.userAgent`, ST → `ssdp.st`, NT → `ssdp.nt`,
 /// USN → `ssdp.usn`, LOCATION → `ssdp.location` (Arkime's fields; names matched without case,
 /// values trimmed and cut at kMaxValue bytes). Each datagram is read on its own, up to the blank
-/// line that ends its headers; nothing is held between datagrams.
+/// line that ends its headers; a last line without its line end (a datagram cut short) is not read,
+/// so that a cut value is never stored. Nothing is held between datagrams.
 #include <cstddef>
 
 #include "protocols/protocols.h"

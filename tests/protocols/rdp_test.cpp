@@ -43,6 +43,21 @@ TEST(Rdp, CookieAndProtocols) {
     EXPECT_EQ(j["rdp"]["requestedProtocols"], nlohmann::json({"rdp"}));
 }
 
+TEST(Rdp, InsideASocksTunnel) {
+    // The tunnel's first payloads are RDP's, though each side sent SOCKS bytes before them.
+    const std::vector<Msg> msgs{{0, "\x05\x01\x00"s},
+                                {1, "\x05\x00"s},
+                                {0, "\x05\x01\x00\x01\x0a\x00\x00\x02\x0d\x3d"s},
+                                {1, "\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00"s},
+                                {0, request("Cookie: mstshash=XXX\r\n", 0)},
+                                {1, confirm(0)}};
+    nlohmann::json j = tcp_exchange(1080, msgs);
+    EXPECT_TRUE(has_protocol(j, "socks")) << j.dump();
+    EXPECT_TRUE(has_protocol(j, "rdp")) << j.dump();
+    EXPECT_EQ(j["user"], nlohmann::json({"xxx"})) << j.dump();
+    EXPECT_EQ(j["rdp"]["selectedProtocol"], nlohmann::json({"rdp"})) << j.dump();
+}
+
 TEST(Rdp, TruncatedAndCorrupt) {
     const std::string c = request("Cookie: mstshash=u\r\n", 3);
     for (size_t i = 0; i < c.size(); ++i) {

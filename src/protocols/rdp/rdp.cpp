@@ -103,7 +103,8 @@ void rdp_free(void* ctx, Session&) {
 void rdp_classify(void* ctx, Session& s, const uint8_t*, uint32_t, int which) {
     if (!s.table || which < 0 || which > 1 || s.has_parser(rdp_parse)) return;
     auto* st = new State;
-    st->done[1 - which] = s.databytes[1 - which] > 0;  // the other side's first payload was not a TPKT
+    st->done[1 - which] =
+        s.classified[1 - which];  // the other side's first payload (since a tunnel began) was not a TPKT
     st->f = static_cast<const Fields*>(ctx);
     st->reg = s.table->context().registry;
     s.table->register_parser(s, session::ParserEntry{rdp_parse, nullptr, rdp_free, st});

@@ -1,20 +1,13 @@
 #include "config/config.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 
 namespace flowdex::config {
-namespace {
-
-std::string trim(const std::string& s) {
-    size_t a = s.find_first_not_of(" \t\r\n");
-    if (a == std::string::npos) return "";
-    size_t b = s.find_last_not_of(" \t\r\n");
-    return s.substr(a, b - a + 1);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Config Config::load(const std::string& path) {
     std::ifstream in(path);
@@ -24,21 +17,21 @@ Config Config::load(const std::string& path) {
     int lineNo = 0;
     while (std::getline(in, line)) {
         ++lineNo;
-        std::string t = trim(line);
+        std::string t = std::string(core::trim_space(line));
         if (t.empty() || t[0] == '#' || t[0] == ';') continue;
         if (t.front() == '[') {
             if (t.back() != ']')
                 throw ConfigError(path + ":" + std::to_string(lineNo) + ": unterminated section header");
-            section = trim(t.substr(1, t.size() - 2));
+            section = std::string(core::trim_space(t.substr(1, t.size() - 2)));
             continue;
         }
         size_t eq = t.find('=');
         if (eq == std::string::npos)
             throw ConfigError(path + ":" + std::to_string(lineNo) + ": expected key=value, got '" + t + "'");
-        std::string key = trim(t.substr(0, eq));
+        std::string key = std::string(core::trim_space(t.substr(0, eq)));
         if (key.empty()) throw ConfigError(path + ":" + std::to_string(lineNo) + ": empty key");
         if (section != "default") key = section + "." + key;
-        c.set(key, trim(t.substr(eq + 1)), path + ":" + std::to_string(lineNo));
+        c.set(key, std::string(core::trim_space(t.substr(eq + 1))), path + ":" + std::to_string(lineNo));
     }
     if (in.bad()) throw ConfigError(path + ": cannot read config file");  // e.g. a directory
     return c;
@@ -47,7 +40,8 @@ Config Config::load(const std::string& path) {
 void Config::set_override(const std::string& assignment) {
     size_t eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) throw ConfigError("-o " + assignment + ": expected key=value");
-    set(trim(assignment.substr(0, eq)), trim(assignment.substr(eq + 1)), "-o");
+    set(std::string(core::trim_space(assignment.substr(0, eq))),
+        std::string(core::trim_space(assignment.substr(eq + 1))), "-o");
 }
 
 void Config::set(const std::string& key, const std::string& value, const std::string& origin) {
@@ -96,7 +90,7 @@ std::vector<std::string> Config::get_list(const std::string& key) const {
     std::string cur;
     for (char ch : it->second + ";") {
         if (ch == ';') {
-            std::string t = trim(cur);
+            std::string t = std::string(core::trim_space(cur));
             if (!t.empty()) out.push_back(t);
             cur.clear();
         } else {

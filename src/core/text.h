@@ -24,6 +24,21 @@ std::string base64_decode(std::string_view v, Base64Junk junk);
 /// character. Surrogate pairs are joined; a lone surrogate becomes U+FFFD.
 std::string utf16le_to_utf8(const uint8_t* p, size_t bytes);
 
+/// True for ASCII white space: space, tab, CR, LF, vertical tab, form feed (isspace in the C locale).
+constexpr bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/// `v` without its leading and trailing ASCII white space (is_ascii_space): header values whose line
+/// still ends in CR, INI values, manuf lines.
+constexpr std::string_view trim_space(std::string_view v) {
+    while (!v.empty() && is_ascii_space(v.front()))
+        v.remove_prefix(1);
+    while (!v.empty() && is_ascii_space(v.back()))
+        v.remove_suffix(1);
+    return v;
+}
+
 /// `v` without its leading and trailing blanks (spaces and tabs).
 constexpr std::string_view trim_blanks(std::string_view v) {
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.h"
 #include "session/session.h"
 
 namespace flowdex::enrich {
@@ -41,14 +42,6 @@ int parse_octets(std::string_view s, uint64_t& value) {
     return i == s.size() ? n : 0;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
-
 uint64_t top_bits(uint64_t v, int bits) {
     return bits >= kMacBits ? v : v & ~((uint64_t{1} << (kMacBits - bits)) - 1);
 }
@@ -82,13 +75,13 @@ OuiTable OuiTable::parse(std::string_view text) {
         const size_t eol = text.find('\n');
         std::string_view line = text.substr(0, eol);
         text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
-        line = trim(line);
+        line = core::trim_space(line);
         if (line.empty() || line.front() == '#') continue;
         std::string_view cols[3];
         int ncols = 0;
         while (!line.empty() && ncols < 3) {
             const size_t tab = line.find('\t');
-            std::string_view col = trim(line.substr(0, tab));
+            std::string_view col = core::trim_space(line.substr(0, tab));
             line.remove_prefix(tab == std::string_view::npos ? line.size() : tab + 1);
             if (col.empty()) continue;
             if (col.front() == '#') break;

@@ -5,16 +5,10 @@
 #include <cctype>
 #include <utility>
 
+#include "core/text.h"
+
 namespace flowdex::fields {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -24,22 +18,22 @@ std::string lower(std::string_view s) {
 }
 
 bool parse_bool(std::string_view v) {
-    const std::string l = lower(trim(v));
+    const std::string l = lower(core::trim_space(v));
     return l == "true" || l == "1" || l == "yes" || l == "on";
 }
 
 // Strips one layer of matching quotes.
 std::string_view unquote(std::string_view s) {
-    s = trim(s);
+    s = core::trim_space(s);
     if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
         s = s.substr(1, s.size() - 2);
     }
-    return trim(s);
+    return core::trim_space(s);
 }
 
 // `a,b`, `[a,b]`, `["a", "b"]` → {a, b}.
 std::vector<std::string> parse_list(std::string_view v) {
-    v = trim(v);
+    v = core::trim_space(v);
     if (!v.empty() && v.front() == '[') v.remove_prefix(1);
     if (!v.empty() && v.back() == ']') v.remove_suffix(1);
     std::vector<std::string> out;
@@ -87,7 +81,7 @@ bool parse_field_kind(std::string_view name, FieldKind* out) {
         {"date", FieldKind::Date},
         {"boolean", FieldKind::Boolean},
     }};
-    const std::string l = lower(trim(name));
+    const std::string l = lower(core::trim_space(name));
     for (const auto& [n, k] : kKinds) {
         if (n == l) {
             *out = k;
@@ -133,18 +127,18 @@ int FieldRegistry::define(std::string_view expression, std::string_view definiti
     }
     FieldDef def;
     def.flags = kFlagLinked;
-    def.expression = std::string(trim(expression));
+    def.expression = std::string(core::trim_space(expression));
     bool haveKind = false;
     std::string kindName;
     while (!definition.empty()) {
         const size_t semi = definition.find(';');
-        const std::string_view item = trim(definition.substr(0, semi));
+        const std::string_view item = core::trim_space(definition.substr(0, semi));
         definition.remove_prefix(semi == std::string_view::npos ? definition.size() : semi + 1);
         if (item.empty()) continue;
         const size_t colon = item.find(':');
-        const std::string key = lower(trim(item.substr(0, colon)));
+        const std::string key = lower(core::trim_space(item.substr(0, colon)));
         const std::string_view value =
-            colon == std::string_view::npos ? std::string_view{} : trim(item.substr(colon + 1));
+            colon == std::string_view::npos ? std::string_view{} : core::trim_space(item.substr(colon + 1));
         if (key == "db") {
             def.db = value;
         } else if (key == "kind") {

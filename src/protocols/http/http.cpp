@@ -153,18 +153,6 @@ struct State {
 
 // ---------------------------------------------------------------- small helpers
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view v) {
-    while (!v.empty() && is_space(v.front()))
-        v.remove_prefix(1);
-    while (!v.empty() && is_space(v.back()))
-        v.remove_suffix(1);
-    return v;
-}
-
 std::string lower(std::string_view v) {
     std::string out(v);
     for (char& c : out)
@@ -250,14 +238,14 @@ void add_hex_digest(State& st, Session& s, int pos, EVP_MD_CTX* ctx) {
 void parse_cookies(State& st, Session& s, std::string_view c) {
     size_t i = 0;
     while (true) {
-        while (i < c.size() && is_space(c[i]))
+        while (i < c.size() && core::is_ascii_space(c[i]))
             ++i;
         size_t eq = c.find('=', i);
         if (eq == std::string_view::npos) break;
         add_str(st, s, st.f->cookieKey, c.substr(i, eq - i));
         size_t semi = c.find(';', eq + 1);
         size_t v = eq + 1;
-        while (v < c.size() && is_space(c[v]))
+        while (v < c.size() && core::is_ascii_space(c[v]))
             ++v;
         size_t end = semi == std::string_view::npos ? c.size() : semi;
         if (v < c.size() && v != semi && v < end) add_str(st, s, st.f->cookieValue, c.substr(v, end - v));
@@ -267,14 +255,14 @@ void parse_cookies(State& st, Session& s, std::string_view c) {
 }
 
 void parse_authorization(State& st, Session& s, std::string_view a) {
-    while (!a.empty() && is_space(a.front()))
+    while (!a.empty() && core::is_ascii_space(a.front()))
         a.remove_prefix(1);
     size_t sp = a.find(' ');
     if (sp == std::string_view::npos) return;
     add_str(st, s, st.f->authType, lower(a.substr(0, sp)));
     if (istarts(a, "basic")) {
         std::string_view rest = a.substr(5);
-        while (!rest.empty() && is_space(rest.front()))
+        while (!rest.empty() && core::is_ascii_space(rest.front()))
             rest.remove_prefix(1);
         if (rest.substr(0, 6) == "token=") return;  // not base64 user:password
         std::string dec = core::base64_decode(rest, core::Base64Junk::SkipPadEnds);
@@ -285,11 +273,11 @@ void parse_authorization(State& st, Session& s, std::string_view a) {
         size_t u = a.find("username");
         if (u == std::string_view::npos) return;
         std::string_view rest = a.substr(u + 8);
-        while (!rest.empty() && is_space(rest.front()))
+        while (!rest.empty() && core::is_ascii_space(rest.front()))
             rest.remove_prefix(1);
         if (rest.empty() || rest.front() != '=') return;
         rest.remove_prefix(1);
-        while (!rest.empty() && is_space(rest.front()))
+        while (!rest.empty() && core::is_ascii_space(rest.front()))
             rest.remove_prefix(1);
         bool quote = !rest.empty() && rest.front() == '"';
         if (quote) rest.remove_prefix(1);
@@ -355,7 +343,7 @@ void add_uri(State& st, Session& s) {
 void add_xff(State& st, Session& s, std::string_view v) {
     if (st.f->xff < 0 || v.empty()) return;
     if (v.find(':') != std::string_view::npos) {
-        s.fields.add_ip(*st.reg, st.f->xff, trim(v));
+        s.fields.add_ip(*st.reg, st.f->xff, core::trim_space(v));
         return;
     }
     uint64_t parts[4] = {};
@@ -388,7 +376,7 @@ void add_xff(State& st, Session& s, std::string_view v) {
         break;
     }
     for (; i < v.size(); ++i)
-        if (!is_space(v[i])) return;
+        if (!core::is_ascii_space(v[i])) return;
     uint64_t addr = 0;
     for (int k = 0; k < n - 1; ++k) {
         if (parts[k] > 0xFF) return;
@@ -539,8 +527,8 @@ Mapped mapped_header(std::string_view lname, bool requestSide) {
 /// the parser budget refused the Host value: `d.refused`).
 bool header(State& st, Session& s, Direction& d, int which, std::string_view name, std::string_view rawValue) {
     const Fields& f = *st.f;
-    std::string lname = lower(trim(name));
-    std::string_view value = trim(rawValue);
+    std::string lname = lower(core::trim_space(name));
+    std::string_view value = core::trim_space(rawValue);
     bool requestSide = which == st.urlWhich;
     add_str(st, s, requestSide ? f.reqHeader : f.resHeader, lname);
     switch (mapped_header(lname, requestSide)) {
@@ -749,7 +737,7 @@ bool handle_line(State& st, Session& s, Direction& d, int which, std::string_vie
             if ((line.front() == ' ' || line.front() == '\t') && d.havePending) {  // folded value
                 // The value, with the separating space, is cut at kMaxLine.
                 const size_t valueLen = d.hdr.size() - d.pendingColon;
-                std::string_view more = trim(line).substr(0, valueLen < kMaxLine ? kMaxLine - valueLen : 0);
+                std::string_view more = core::trim_space(line).substr(0, valueLen < kMaxLine ? kMaxLine - valueLen : 0);
                 if (!d.hdr.append(s, " ", 1) || (!more.empty() && !d.hdr.append(s, more.data(), more.size()))) {
                     d.refused = true;
                     return false;

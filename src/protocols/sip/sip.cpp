@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "session/flow_table.h"
 #include "session/parser_buffer.h"
 #include "session/session.h"
@@ -44,14 +45,6 @@ bool iequals(std::string_view a, std::string_view b) {
         if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
             return false;
     return true;
-}
-
-std::string_view trim(std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
-        v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
-        v.remove_suffix(1);
-    return v;
 }
 
 void add(const State& st, Session& s, int pos, std::string_view v) {
@@ -125,7 +118,7 @@ bool start_line(const State& st, Session& s, std::string_view l) {
 void header(const State& st, Direction& d, Session& s, std::string_view l) {
     size_t colon = l.find(':');
     if (colon == std::string_view::npos) return;
-    std::string_view name = trim(l.substr(0, colon)), v = trim(l.substr(colon + 1));
+    std::string_view name = core::trim_space(l.substr(0, colon)), v = core::trim_space(l.substr(colon + 1));
     const Fields& f = *st.f;
     if (iequals(name, "via") || iequals(name, "v")) {
         add(st, s, f.via, v);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "protocols/magic.h"
 #include "protocols/smtp/smtp.h"
 
@@ -17,27 +18,19 @@ std::string lower(std::string_view v) {
     return out;
 }
 
-std::string_view trim(std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
-        v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
-        v.remove_suffix(1);
-    return v;
-}
-
 /// The value of parameter `key` ("boundary", "filename"…) of a header value, unquoted; empty when absent.
 std::string_view param(std::string_view v, std::string_view key) {
     size_t at = 0;
     while ((at = v.find(';', at)) != std::string_view::npos) {
         ++at;
-        std::string_view rest = trim(v.substr(at));
+        std::string_view rest = core::trim_space(v.substr(at));
         if (rest.size() <= key.size() || rest[key.size()] != '=' || lower(rest.substr(0, key.size())) != key) continue;
         rest.remove_prefix(key.size() + 1);
         if (!rest.empty() && rest.front() == '"') {
             const size_t q = rest.find('"', 1);
             return rest.substr(1, q == std::string_view::npos ? rest.size() - 1 : q - 1);
         }
-        return trim(rest.substr(0, rest.find(';')));
+        return core::trim_space(rest.substr(0, rest.find(';')));
     }
     return {};
 }
@@ -114,7 +107,7 @@ bool MimeReader::keep_more(session::ParserBuffer& dst, std::string_view v, const
 
 void MimeReader::header(std::string_view name, std::string_view value, bool topLevel, const MimeSink& sink) {
     if (name == "content-type") {
-        if (lower(trim(value)).starts_with("multipart/")) {
+        if (lower(core::trim_space(value)).starts_with("multipart/")) {
             std::string_view b = param(value, "boundary");
             if (!b.empty() && b.size() <= kMaxBoundary && !keep(pendingBoundary_, b, sink)) return;
         }
@@ -122,7 +115,7 @@ void MimeReader::header(std::string_view name, std::string_view value, bool topL
     } else if (name == "content-disposition") {
         if (std::string_view n = param(value, "filename"); !n.empty()) keep(dispFilename_, n, sink);
     } else if (name == "content-transfer-encoding") {
-        const bool isB64 = lower(trim(value)) == "base64";
+        const bool isB64 = lower(core::trim_space(value)) == "base64";
         (topLevel ? topBase64_ : base64_) = isB64;
     }
 }
@@ -157,7 +150,7 @@ void MimeReader::start_body(const MimeSink&) {
 
 void MimeReader::part_headers_done(const MimeSink& sink) {
     if (havePending_) {
-        header(lower(trim(hName_.view())), trim(hValue_.view()), false, sink);
+        header(lower(core::trim_space(hName_.view())), core::trim_space(hValue_.view()), false, sink);
         havePending_ = false;
         hName_.clear();
         hValue_.clear();
@@ -273,10 +266,10 @@ void MimeReader::body_line(std::string_view line, const MimeSink& sink) {
         part_headers_done(sink);
     } else if ((line.front() == ' ' || line.front() == '\t') && havePending_) {
         if (hValue_.size() < kMaxHeader && keep_more(hValue_, " ", sink))
-            keep_more(hValue_, trim(line).substr(0, kMaxHeader - hValue_.size()), sink);
+            keep_more(hValue_, core::trim_space(line).substr(0, kMaxHeader - hValue_.size()), sink);
     } else {
         if (havePending_) {
-            header(lower(trim(hName_.view())), trim(hValue_.view()), false, sink);
+            header(lower(core::trim_space(hName_.view())), core::trim_space(hValue_.view()), false, sink);
             if (refused_) return;
         }
         const size_t colon = line.find(':');

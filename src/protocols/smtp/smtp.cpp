@@ -52,14 +52,6 @@ std::string lower(std::string_view v) {
 bool istarts(std::string_view v, std::string_view p) {
     return v.size() >= p.size() && lower(v.substr(0, p.size())) == p;
 }
-std::string_view trim(std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
-        v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
-        v.remove_suffix(1);
-    return v;
-}
-
 /// iconv descriptors to UTF-8, opened once per charset and thread (opening one loads a module).
 class Converters {
   public:
@@ -172,7 +164,7 @@ std::string_view address(std::string_view v) {
         size_t gt = v.find('>', lt);
         return v.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1);
     }
-    return trim(v);
+    return core::trim_space(v);
 }
 
 void add_ip_text(State& st, Session& s, std::string_view v) {
@@ -237,7 +229,7 @@ void header_done(State& st, Session& s) {
     st.havePending = false;
     if (++st.headers > kMaxHeaders) return;
     const Fields& f = *st.f;
-    std::string name = lower(trim(st.name.view()));
+    std::string name = lower(core::trim_space(st.name.view()));
     // One blank after the colon is the separator; further leading blanks belong to the value.
     std::string_view value = st.value.view();
     if (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -383,7 +375,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
             break;
     }
     if (istarts(line, "ehlo ") || istarts(line, "helo ")) {
-        add(st, s, f.hello, trim(line.substr(5)));
+        add(st, s, f.hello, core::trim_space(line.substr(5)));
     } else if (istarts(line, "mail from:")) {
         std::string_view a = address(line.substr(10));
         add(st, s, f.src, a.substr(0, a.find(' ')));
@@ -397,7 +389,7 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
         st.havePending = false;
         st.mime.reset();
     } else if (istarts(line, "bdat ")) {
-        std::string_view rest = trim(line.substr(5));
+        std::string_view rest = core::trim_space(line.substr(5));
         uint64_t n = 0;
         size_t k = 0;
         for (; k < rest.size() && rest[k] >= '0' && rest[k] <= '9' && k < 12; ++k)
@@ -411,17 +403,17 @@ void client_line(State& st, Session& s, std::string_view line, size_t rawLen) {
         }
         st.bdatLeft = n;
         st.inBdat = true;
-        st.bdatLast = istarts(trim(rest.substr(k)), "last");
+        st.bdatLast = istarts(core::trim_space(rest.substr(k)), "last");
     } else if (istarts(line, "starttls")) {
         st.tlsAsked = true;
     } else if (istarts(line, "auth plain")) {
-        std::string_view rest = trim(line.substr(10));
+        std::string_view rest = core::trim_space(line.substr(10));
         if (rest.empty())
             st.client = Client::AuthPlain;
         else
             auth_plain(st, s, rest);
     } else if (istarts(line, "auth login")) {
-        std::string_view rest = trim(line.substr(10));
+        std::string_view rest = core::trim_space(line.substr(10));
         if (rest.empty()) {
             st.client = Client::AuthLogin;
         } else {

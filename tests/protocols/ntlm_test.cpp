@@ -72,11 +72,20 @@ std::string b64(const std::string& in) {
     }
     return out;
 }
-/// An SMB2-looking message (NetBIOS length + \xfeSMB) with `blob` inside.
-std::string smb(const std::string& blob) {
-    std::string body = "\xfeSMB"s + std::string(60, '\0') + blob;
-    return "\x00\x00"s + le16(0) + body;  // NetBIOS length is not checked by the scanner
+/// A BER length.
+std::string ber_len(size_t n) {
+    if (n < 0x80) return std::string(1, static_cast<char>(n));
+    return "\x82"s + static_cast<char>(n >> 8) + static_cast<char>(n & 0xff);
 }
+/// An LDAP-looking message (SEQUENCE { messageID 1, [APPLICATION 3] }) carrying `blob` raw, as LDAP
+/// binds carry NTLMSSP. LDAP is one of the carriers the scanner reads whole (SMB is not: its parser
+/// reads only session setup blobs, see smb_test.cpp).
+std::string carrier(const std::string& blob) {
+    const std::string body = "\x02\x01\x01"s + "\x63"s + ber_len(blob.size()) + blob;
+    return "\x30"s + ber_len(body.size()) + body;
+}
+
+constexpr uint16_t kLdapPort = 389;
 
 /// A harness with the ntlm fields and the signatures, its parsers limited to `budget` bytes per session.
 struct NtlmHarness : Harness {
@@ -131,8 +140,8 @@ void expect_full(const nlohmann::json& j) {
     EXPECT_NE(std::find(j["protocol"].begin(), j["protocol"].end(), "ntlm"), j["protocol"].end());
 }
 
-TEST(Ntlm, RawInSmb) {
-    expect_full(run(445, {smb(negotiate()), smb(authenticate("Alice"))}, {smb(challenge())}));
+TEST(Ntlm, RawInLdap) {
+    expect_full(run(kLdapPort, {carrier(negotiate()), carrier(authenticate("Alice"))}, {carrier(challenge())}));
 }
 
 TEST(Ntlm, Base64InSmtp) {
@@ -145,9 +154,9 @@ TEST(Ntlm, Base64InSmtp) {
 
 TEST(Ntlm, SplitAtEveryByte) {
     // Raw: the authenticate message's SMB frame split at every position.
-    std::string auth = smb(authenticate("Alice"));
+    std::string auth = carrier(authenticate("Alice"));
     for (size_t i = 1; i < auth.size(); ++i)
-        expect_full(run(445, {smb(negotiate()), auth.substr(0, i), auth.substr(i)}, {smb(challenge())}));
+        expect_full(run(kLdapPort, {carrier(negotiate()), auth.substr(0, i), auth.substr(i)}, {carrier(challenge())}));
     // Base64: every position of the authenticate line.
     std::string line = b64(authenticate("Alice")) + "\r\n";
     for (size_t i = 1; i < line.size(); ++i)
@@ -159,34 +168,48 @@ TEST(Ntlm, TruncatedAndMalformed) {
     std::string auth = authenticate("Alice");
     // Every truncation of a lone authenticate message: no crash, and no user from a cut buffer.
     for (size_t i = 0; i < auth.size(); ++i) {
-        nlohmann::json j = run(445, {smb(auth.substr(0, i))}, {});
+        nlohmann::json j = run(kLdapPort, {carrier(auth.substr(0, i))}, {});
         EXPECT_FALSE(j.contains("user")) << i;
     }
-    // Offsets far past the end and an unknown message type fill nothing.
+    // A buffer whose length is past any message is skipped, the others still read (as Arkime reads
+    // smbtorture's AUTHENTICATE, whose response and domain buffers are all 0xff): junk in the
+    // workstation buffer loses the host only, junk in the user buffer the user only.
     std::string bad = auth;
     bad.replace(44, 4, le32(0x7fffffff));
-    EXPECT_FALSE(run(445, {smb(bad)}, {}).contains("user"));
+    nlohmann::json j = run(kLdapPort, {carrier(bad)}, {});
+    EXPECT_EQ(j["user"], nlohmann::json({"Alice"})) << j.dump();
+    EXPECT_FALSE(j["ntlm"].contains("host")) << j.dump();
+    bad = auth;
+    bad.replace(36, 4, le32(0x7fffffff));
+    j = run(kLdapPort, {carrier(bad)}, {});
+    EXPECT_FALSE(j.contains("user")) << j.dump();
+    EXPECT_EQ(j["ntlm"]["host"], nlohmann::json({"WS01"})) << j.dump();
+    bad = auth;
+    bad.replace(12, 16, std::string(16, '\xff'));  // both response buffers junk
+    EXPECT_EQ(run(kLdapPort, {carrier(bad)}, {})["user"], nlohmann::json({"Alice"}));
+    // An unknown message type fills nothing.
     std::string type9 = negotiate();
     type9.replace(8, 4, le32(9));
-    EXPECT_FALSE(run(445, {smb(type9)}, {}).contains("ntlm"));
+    EXPECT_FALSE(run(kLdapPort, {carrier(type9)}, {}).contains("ntlm"));
     // Corrupting every byte in turn never crashes.
     for (size_t i = 0; i < auth.size(); ++i) {
         std::string c = auth;
         c[i] = static_cast<char>(c[i] ^ 0xa5);
-        run(445, {smb(c)}, {});
+        run(kLdapPort, {carrier(c)}, {});
     }
 }
 
 TEST(Ntlm, ParserBudget) {
     // Room for the negotiate and challenge messages, not for the authenticate one: the client
     // direction stops there (no user, no type 3), what came before stays.
-    const std::vector<std::string> client{smb(negotiate()), smb(authenticate("Alice"))}, server{smb(challenge())};
+    const std::vector<std::string> client{carrier(negotiate()), carrier(authenticate("Alice"))},
+        server{carrier(challenge())};
     constexpr uint32_t kSmall = 120;
     ASSERT_LT(negotiate().size(), kSmall);
     ASSERT_LT(challenge().size(), kSmall);
     ASSERT_GT(authenticate("Alice").size(), kSmall);
     TableStats small;
-    nlohmann::json j = run(445, client, server, kSmall, &small);
+    nlohmann::json j = run(kLdapPort, client, server, kSmall, &small);
     ASSERT_TRUE(j.contains("ntlm")) << j.dump();
     std::vector<std::string> types = j["ntlm"]["type"];
     std::sort(types.begin(), types.end());
@@ -197,9 +220,9 @@ TEST(Ntlm, ParserBudget) {
     EXPECT_EQ(small.parserHeldAtFree, 0u);
     // Room for the largest message: as without a budget.
     TableStats enough;
-    j = run(445, client, server, static_cast<uint32_t>(authenticate("Alice").size()), &enough);
+    j = run(kLdapPort, client, server, static_cast<uint32_t>(authenticate("Alice").size()), &enough);
     expect_full(j);
-    EXPECT_EQ(j, run(445, client, server));
+    EXPECT_EQ(j, run(kLdapPort, client, server));
     EXPECT_EQ(enough.parserBudgetSessions, 0u);
     EXPECT_EQ(enough.parserHeldAtFree, 0u);
 }

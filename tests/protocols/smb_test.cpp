@@ -3,6 +3,8 @@
 // bad offsets, counts and truncation give no field garbage.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -87,6 +89,58 @@ void expect_smb1(const nlohmann::json& j) {
     EXPECT_EQ(s["share"], nlohmann::json({"\\\\SRV\\DATA"}));
     EXPECT_EQ(s["filename"], nlohmann::json({"\\docs\\a.txt", "b.txt", "gone.txt"}))
         << "an ASCII OPEN_ANDX name loses its first byte, as in Arkime";
+}
+
+/// An NTLMSSP NEGOTIATE with the Version flag and version 10.0.19041.
+std::string ntlm_negotiate() {
+    return "NTLMSSP\0"s + le32(1) + le32(0x02000000) + std::string(16, '\0') + "\x0a\x00\x61\x4a\x00\x00\x00\x0f"s;
+}
+
+/// An SMB1 extended-security session setup (wct 12 request, wct 4 reply) carrying `blob`.
+std::string setup_with(const std::string& blob, bool reply) {
+    if (reply) return netbios(smb1(0x73, true, true, {0xff, 0, 0, static_cast<uint16_t>(blob.size())}, blob));
+    std::vector<uint16_t> w12 = {0xff, 0, 4356, 50, 0, 0, 0, static_cast<uint16_t>(blob.size()), 0, 0, 0, 0};
+    return netbios(smb1(0x73, false, true, w12, blob));
+}
+
+std::vector<std::string> ntlm_types(const nlohmann::json& j) {
+    std::vector<std::string> out;
+    if (j.contains("ntlm") && j["ntlm"].contains("type"))
+        for (const auto& t : j["ntlm"]["type"])
+            out.push_back(t.get<std::string>());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST(Smb, NtlmsspOnlyWhereArkimeReadsIt) {
+    // Arkime reads NTLMSSP from a session setup request's blob (by the header's flag, from either
+    // side): raw, or as the responseToken that opens an SPNEGO negTokenResp. A NEGOTIATE inside a
+    // GSS-API negTokenInit, or a reply's blob, is not read (smb-smb1-ascii: only type 3).
+    const std::string auth = ntlm_auth("LAB", "Bob", "WS01");
+    const std::string resp = "\xa1\x81\x90\x30\x81\x8d\xa2\x81\x8a\x04\x81\x87"s + auth;
+    const std::string neg = ntlm_negotiate();
+    const std::string init = "\x60\x30\x06\x06\x2b\x06\x01\x05\x05\x02\xa0\x26\x30\x24\xa2\x22\x04\x20"s + neg;
+    const std::string challengeResp =
+        "\xa1\x3f\x30\x3d\xa0\x03\x0a\x01\x01\xa2\x36\x04\x34"s + "NTLMSSP\0"s + le32(2) + std::string(40, '\0');
+    nlohmann::json j = tcp_exchange(
+        445, {{0, setup_with(init, false)}, {1, setup_with(challengeResp, true)}, {0, setup_with(resp, false)}});
+    EXPECT_EQ(ntlm_types(j), std::vector<std::string>{"3"}) << j.dump();
+    EXPECT_EQ(j["user"], nlohmann::json({"Bob"}));
+    EXPECT_EQ(j["smb"]["user"], nlohmann::json({"Bob"})) << "a wrapped AUTHENTICATE also names the smb user";
+    EXPECT_TRUE(has_protocol(j, "ntlm"));
+    // Raw NTLMSSP blobs are read whatever their type, without smb.user.
+    j = tcp_exchange(445, {{0, setup_with(neg, false)}, {0, setup_with(auth, false)}});
+    EXPECT_EQ(ntlm_types(j), (std::vector<std::string>{"1", "3"})) << j.dump();
+    EXPECT_EQ(j["ntlm"]["version"], nlohmann::json({"10.0.19041"}));
+    EXPECT_EQ(j["user"], nlohmann::json({"Bob"}));
+    EXPECT_FALSE(j.contains("smb") && j["smb"].contains("user")) << j.dump();
+    // A message flagged a request is read from the server's side too (Arkime ntlm_synthetic).
+    const std::string challengeRaw = "NTLMSSP\0"s + le32(2) + std::string(40, '\0');
+    j = tcp_exchange(445, {{0, setup_with(neg, false)}, {1, setup_with(challengeRaw, false)}});
+    EXPECT_EQ(ntlm_types(j), (std::vector<std::string>{"1", "2"})) << j.dump();
+    // NTLMSSP elsewhere in an SMB stream (a write's data) is not read.
+    j = tcp_exchange(445, {{0, netbios(smb1(0x2f, false, false, std::vector<uint16_t>(14, 0), auth))}});
+    EXPECT_TRUE(ntlm_types(j).empty()) << j.dump();
 }
 
 TEST(Smb, Smb1Requests) {

@@ -243,9 +243,14 @@ Parse parse_message(Session& s, const uint8_t* p, size_t n) {
     bool unicode = flags & kFlagUnicode;
     Buf b1, b2, b3;  // type 1: domain, workstation; type 2: target; type 3: domain, user, workstation
     size_t first = SIZE_MAX;
-    auto need = [&](Buf b) -> bool {
+    // A buffer whose length or offset is out of any message's range is skipped, not the message: a
+    // crafted AUTHENTICATE with junk response buffers still names its user (as Arkime reads it).
+    auto need = [&](Buf& b) -> bool {
         if (b.len == 0) return true;
-        if (b.off > kMaxMessage || b.len > kMaxMessage) return false;
+        if (b.off > kMaxMessage || b.len > kMaxMessage) {
+            b = Buf{};
+            return true;
+        }
         first = std::min<size_t>(first, b.off);
         return true;
     };

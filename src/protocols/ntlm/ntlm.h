@@ -1,5 +1,5 @@
 #pragma once
-/// NTLMSSP inside other protocols (SMB, HTTP, LDAP, DCE/RPC, SMTP, IMAP, POP3, TDS): the carrier's
+/// NTLMSSP inside other protocols (HTTP, LDAP, DCE/RPC, SMTP, IMAP, POP3, TDS): the carrier's
 /// classifier calls attach(), which adds a scanner to the session. The scanner looks through each
 /// direction's payload for a raw NTLMSSP message (`NTLMSSP\0`) or a base64 one (`TlRMTVNTUA`, as
 /// in HTTP `Authorization: NTLM …` or SMTP/IMAP/POP3 `AUTH NTLM`), reassembles it across payload
@@ -10,6 +10,9 @@
 /// - `ntlm.targetName`: from challenge;
 /// - `user`: the authenticate message's user name, case kept;
 /// and names the protocol `ntlm` on the first message that parses.
+/// A security buffer whose length or offset is beyond any message (over kMaxMessage) is skipped and
+/// the others are still read, as Arkime reads a crafted AUTHENTICATE (smbtorture's junk responses).
+/// SMB does not use the scanner: its parser hands parse_message the blobs Arkime reads (smb/smb.h).
 /// Scanning stops after kMaxScan bytes per direction (authentication comes early in a session).
 /// The message being collected counts against the session's parser budget (`maxParserBuffer`):
 /// when the budget refuses it, that direction gives it back and is scanned no more.

@@ -659,7 +659,8 @@ constexpr std::array kTable = {
 
 /// Protocols whose authentication exchanges may hold NTLMSSP messages.
 bool carries_ntlm(std::string_view name) {
-    static constexpr std::array<std::string_view, 6> kCarriers = {"smb", "ldap", "smtp", "imap", "pop3", "tds"};
+    // SMB is not scanned: its parser reads NTLMSSP only where Arkime does (smb/smb.h).
+    static constexpr std::array<std::string_view, 5> kCarriers = {"ldap", "smtp", "imap", "pop3", "tds"};
     return std::find(kCarriers.begin(), kCarriers.end(), name) != kCarriers.end();
 }
 

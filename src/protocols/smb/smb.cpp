@@ -5,7 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ber.h"
 #include "core/text.h"
+#include "protocols/ntlm/ntlm.h"
 #include "session/flow_table.h"
 #include "session/parser_buffer.h"
 #include "session/session.h"
@@ -49,6 +51,7 @@ uint32_t le32(const uint8_t* p) {
 struct State {
     const Fields* f = nullptr;
     const fields::FieldRegistry* reg = nullptr;
+    bool serverRequest = false;  ///< the SMB1 message being read is a request from the server's side
     struct Direction {
         uint8_t head[kNetbiosHeader];
         size_t headLen = 0;
@@ -101,17 +104,39 @@ void add(State& st, Session& s, int pos, std::string_view v) {
     if (pos >= 0 && !v.empty()) s.fields.add_string_as_is(*st.reg, pos, v);
 }
 
-/// An NTLMSSP AUTHENTICATE message wrapped in SPNEGO inside a session setup's security blob
-/// (found by its signature) → smb.user, smb.domain, smb.host. A bare NTLMSSP blob is left to the
-/// ntlm scanner alone, as Arkime's records show.
-void ntlm_auth(State& st, Session& s, std::string_view blob) {
+/// The NTLMSSP message Arkime reads from a session setup's security blob (`wrapped` tells which):
+/// the blob itself when it is raw NTLMSSP, or the responseToken of an SPNEGO negTokenResp ([1]) whose
+/// SEQUENCE opens with it ([2] holding an OCTET STRING that starts with NTLMSSP). A negTokenInit (a
+/// client's usual NEGOTIATE) or a negTokenResp that opens with its negState gives nothing.
+std::string_view ntlmssp_in_blob(std::string_view blob, bool& wrapped) {
     constexpr std::string_view kSig("NTLMSSP\0", 8);
+    constexpr uint32_t kNegTokenResp = 1, kResponseToken = 2;
+    wrapped = false;
+    if (blob.substr(0, kSig.size()) == kSig) return blob;
+    BerTlv t;
+    BerReader top(reinterpret_cast<const uint8_t*>(blob.data()), blob.size(), BerMode::Clamp);
+    if (!top.next(t) || t.cls != BerClass::Context || t.number != kNegTokenResp) return {};
+    BerReader resp(t, BerMode::Clamp);
+    if (!resp.next(t) || !t.is(BerTag::Sequence)) return {};
+    BerReader seq(t, BerMode::Clamp);
+    if (!seq.next(t) || t.cls != BerClass::Context || t.number != kResponseToken) return {};
+    BerReader token(t, BerMode::Clamp);
+    if (!token.next(t) || !t.is(BerTag::OctetString) || t.text().substr(0, kSig.size()) != kSig) return {};
+    wrapped = true;
+    return t.text();
+}
+
+/// The security blob of a session setup request (by the header's flag, whichever side sent it): its
+/// NTLMSSP message, as ntlmssp_in_blob finds it, fills `ntlm.*`; an AUTHENTICATE wrapped in SPNEGO
+/// also gives smb.user, smb.domain and smb.host (a raw one does not, as Arkime's records show).
+void security_blob(State& st, Session& s, std::string_view blob) {
     constexpr uint32_t kAuthenticate = 3, kNegotiateUnicode = 0x1;
-    const size_t at = blob.find(kSig);
-    if (at == std::string_view::npos || at == 0) return;
-    const std::string_view m = blob.substr(at);
+    bool wrapped = false;
+    const std::string_view m = ntlmssp_in_blob(blob, wrapped);
+    if (m.empty()) return;
     const auto* u = reinterpret_cast<const uint8_t*>(m.data());
-    if (m.size() < 64 || le32(u + 8) != kAuthenticate) return;
+    ntlm::parse_message(s, u, m.size());
+    if (!wrapped || m.size() < 64 || le32(u + 8) != kAuthenticate) return;
     const bool unicode = le32(u + 60) & kNegotiateUnicode;
     const auto field = [&](size_t desc, int pos) {
         const size_t len = le16(u + desc), off = le32(u + desc + 4);
@@ -136,6 +161,7 @@ uint8_t smb1_command(State& st, Session& s, std::string_view m, uint8_t cmd, siz
     const auto w = [&](size_t i) { return le16(u + words + 2 * i); };
     const Fields& f = *st.f;
     const auto c = static_cast<Cmd1>(cmd);
+    if (st.serverRequest && !(c == Cmd1::SessionSetup && !reply && wct == 12)) return kNoAndX;
     const bool andx = c == Cmd1::SessionSetup || c == Cmd1::TreeConnect || c == Cmd1::OpenAndX || c == Cmd1::NtCreate;
     uint8_t nextCmd = kNoAndX;
     if (andx && wct >= 2) {
@@ -170,8 +196,9 @@ uint8_t smb1_command(State& st, Session& s, std::string_view m, uint8_t cmd, siz
             add(st, s, f.os, str1(m, at, unicode));
             add(st, s, f.version, str1(m, at, unicode));
         } else if (wct == 12) {
-            ntlm_auth(st, s, m.substr(std::min(at, m.size()), w(7)));
-            at += w(7);  // the security blob
+            security_blob(st, s, m.substr(std::min(at, m.size()), w(7)));
+            if (st.serverRequest) return kNoAndX;  // from the other side only the blob counts
+            at += w(7);                            // the security blob
             add(st, s, f.os, str1(m, at, unicode));
             add(st, s, f.version, str1(m, at, unicode));
             add(st, s, f.domain, str1(m, at, unicode));
@@ -211,7 +238,7 @@ void smb2(State& st, Session& s, std::string_view m) {
             add16(st, s, st.f->share, m, hdr, le16(u + body + 4), le16(u + body + 6));
         if (!reply && cmd == Cmd2::SessionSetup && body + 16 <= m.size()) {
             const size_t off = le16(u + body + 12), len = le16(u + body + 14);
-            if (off >= kSmb2Header && hdr + off <= m.size()) ntlm_auth(st, s, m.substr(hdr + off, len));
+            if (off >= kSmb2Header && hdr + off <= m.size()) security_blob(st, s, m.substr(hdr + off, len));
         }
         if (!reply && cmd == Cmd2::Create && body + 48 <= m.size())
             add16(st, s, st.f->filename, m, hdr, le16(u + body + 44), le16(u + body + 46));
@@ -230,7 +257,9 @@ void message(State& st, Session& s, int which, std::string_view m) {
     const auto* u = reinterpret_cast<const uint8_t*>(m.data());
     const bool reply = u[9] & kReply;
     if (!reply && st.client < 0) st.client = which;
-    if (st.client >= 0 && which != st.client && !reply) return;  // only the client's requests
+    // Only the client's requests count, except for a session setup's security blob, which Arkime
+    // reads from any message flagged a request.
+    st.serverRequest = st.client >= 0 && which != st.client && !reply;
     const bool unicode = le16(u + 10) & kUnicode;
     uint8_t cmd = u[4];
     size_t off = kSmb1Header;

@@ -7,14 +7,19 @@
 /// - NEGOTIATE: the dialect the server picks (by index into the client's list) → `smb.dialect`;
 /// - SESSION_SETUP_ANDX request: NativeOS → `smb.os`, NativeLanMan → `smb.version`, and without
 ///   extended security AccountName → `smb.user`, PrimaryDomain → `smb.domain`; with it the
-///   PrimaryDomain after the security blob → `smb.domain`, and an NTLMSSP AUTHENTICATE wrapped in
-///   SPNEGO in the blob → `smb.user`, `smb.domain`, `smb.host` (the ntlm scanner fills `ntlm.*` from it too).
-///   Only the client's strings count, as in Arkime's records;
+///   PrimaryDomain after the security blob → `smb.domain`. Only the client's strings count, as in
+///   Arkime's records;
+/// - NTLMSSP, read as Arkime reads it: only from the security blob of a session setup flagged a
+///   request (SMB1 or SMB2, whichever side sent it), when the blob is raw NTLMSSP or an SPNEGO
+///   negTokenResp that opens with its responseToken. That message fills `ntlm.*` (ntlm::parse_message);
+///   a wrapped AUTHENTICATE also gives `smb.user`, `smb.domain`, `smb.host`. A NEGOTIATE inside a
+///   negTokenInit, a reply's blob and NTLMSSP anywhere else in the stream are not read (SMB sessions
+///   get no ntlm scanner);
 /// - TREE_CONNECT_ANDX request: the path → `smb.share`;
 /// - OPEN_ANDX, NT_CREATE_ANDX and DELETE requests: the file name → `smb.filename` (for OPEN_ANDX
 ///   the byte before the name is skipped whatever it is, as Arkime does: an ASCII name loses its
 ///   first character, usually the leading backslash).
-/// SMB2 (compound requests followed): SESSION_SETUP's NTLMSSP AUTHENTICATE as above,
+/// SMB2 (compound requests followed): SESSION_SETUP's NTLMSSP as above,
 /// TREE_CONNECT → `smb.share`, CREATE → `smb.filename`.
 ///
 /// Bounds: per direction the first kMaxKept bytes of each NetBIOS message are kept (the rest is

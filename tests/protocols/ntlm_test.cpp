@@ -199,6 +199,21 @@ TEST(Ntlm, TruncatedAndMalformed) {
     }
 }
 
+TEST(Ntlm, VersionReadWheneverTheFlagSaysSo) {
+    // The Version flag set and the LM response starting at 64, where the Version would sit: the 8
+    // bytes there are read as the version anyway, as Arkime does (smb-smb1-ascii: "0.0.0").
+    std::string a = authenticate("Alice");
+    a.replace(12, 8, le16(24) + le16(24) + le32(64));  // LM response moved to offset 64
+    a.replace(64, 8, std::string(8, '\0'));
+    nlohmann::json j = run(kLdapPort, {carrier(a)}, {});
+    EXPECT_EQ(j["ntlm"]["version"], nlohmann::json({"0.0.0"})) << j.dump();
+    // Without the flag no version, whatever the bytes.
+    a = authenticate("Alice");
+    a.replace(60, 4, le32(0x00000205));
+    j = run(kLdapPort, {carrier(a)}, {});
+    EXPECT_FALSE(j["ntlm"].contains("version")) << j.dump();
+}
+
 TEST(Ntlm, ParserBudget) {
     // Room for the negotiate and challenge messages, not for the authenticate one: the client
     // direction stops there (no user, no type 3), what came before stays.

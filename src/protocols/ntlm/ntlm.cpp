@@ -242,35 +242,31 @@ Parse parse_message(Session& s, const uint8_t* p, size_t n) {
     uint32_t flags = type == 1 ? le32(p + 12) : type == 2 ? le32(p + 20) : (n >= 64 ? le32(p + 60) : 0);
     bool unicode = flags & kFlagUnicode;
     Buf b1, b2, b3;  // type 1: domain, workstation; type 2: target; type 3: domain, user, workstation
-    size_t first = SIZE_MAX;
     // A buffer whose length or offset is out of any message's range is skipped, not the message: a
     // crafted AUTHENTICATE with junk response buffers still names its user (as Arkime reads it).
-    auto need = [&](Buf& b) -> bool {
-        if (b.len == 0) return true;
-        if (b.off > kMaxMessage || b.len > kMaxMessage) {
-            b = Buf{};
-            return true;
-        }
-        first = std::min<size_t>(first, b.off);
-        return true;
+    auto skip_junk = [](Buf& b) {
+        if (b.off > kMaxMessage || b.len > kMaxMessage) b = Buf{};
     };
     if (type == 1) {
         if (n >= 32) {
             b1 = buf_at(p, 16);
             b2 = buf_at(p, 24);
         }
-        if (!need(b1) || !need(b2)) return Parse::Bad;
+        skip_junk(b1);
+        skip_junk(b2);
     } else if (type == 2) {
         b1 = buf_at(p, 12);
         Buf info = n >= 48 ? buf_at(p, 40) : Buf{};
-        if (!need(b1) || !need(info)) return Parse::Bad;
+        skip_junk(b1);
+        skip_junk(info);
         if (info.len && info.off + info.len > n) return Parse::NeedMore;
     } else {
         Buf lm = buf_at(p, 12), nt = buf_at(p, 20);
         b1 = buf_at(p, 28);
         b2 = buf_at(p, 36);
         b3 = buf_at(p, 44);
-        if (!need(lm) || !need(nt) || !need(b1) || !need(b2) || !need(b3)) return Parse::Bad;
+        for (Buf* b : {&lm, &nt, &b1, &b2, &b3})
+            skip_junk(*b);
         if (lm.len && lm.off + lm.len > n) return Parse::NeedMore;
         if (nt.len && nt.off + nt.len > n) return Parse::NeedMore;
     }
@@ -281,10 +277,10 @@ Parse parse_message(Session& s, const uint8_t* p, size_t n) {
     s.table->add_protocol(s, "ntlm");
     char t[2] = {static_cast<char>('0' + type), 0};
     add(s, *f, f->type, t);
-    // The Version structure sits right after the fixed part, when the payload starts after it.
+    // The Version structure right after the fixed part, read whenever the flag announces it, even where
+    // a buffer starts there (Arkime reads it so: smb-smb1-ascii's AUTHENTICATE gives 0.0.0).
     size_t verAt = type == 1 ? 32 : type == 2 ? 48 : 64;
-    if ((flags & kFlagVersion) && n >= verAt + 8 && (first == SIZE_MAX || first >= verAt + 8))
-        add_version(s, *f, p + verAt);
+    if ((flags & kFlagVersion) && n >= verAt + 8) add_version(s, *f, p + verAt);
     if (type == 1) {
         add(s, *f, f->domain, text(p, b1, false));
         add(s, *f, f->host, text(p, b2, false), true);

@@ -5,7 +5,7 @@
 /// in HTTP `Authorization: NTLM …` or SMTP/IMAP/POP3 `AUTH NTLM`), reassembles it across payload
 /// pieces (bounded: kMaxMessage bytes raw, kMaxBase64 encoded), and fills (db names):
 /// - `ntlm.type`: "1" negotiate, "2" challenge, "3" authenticate;
-/// - `ntlm.version`: "major.minor.build" of the Version structure when the message carries one;
+/// - `ntlm.version`: "major.minor.build" of the Version structure when the flags announce one;
 /// - `ntlm.domain`, `ntlm.host` (workstation): from negotiate (OEM strings) and authenticate;
 /// - `ntlm.targetName`: from challenge;
 /// - `user`: the authenticate message's user name, case kept;

@@ -94,6 +94,28 @@ inline BudgetRun budget_exchange(uint16_t port, const std::vector<Msg>& msgs, ui
     return r;
 }
 
+/// Runs `msgs` over TCP to `port` under every parser budget 0, step, 2·step … up to `maxBudget`.
+/// Whatever the budget nothing stays counted when the session is freed, at most the one session is
+/// stopped, and a run that was never refused gives the unbudgeted record's `key` object. Some budget
+/// in the range must refuse and some must fit the whole exchange.
+inline void expect_every_budget_gives_bytes_back(uint16_t port, const std::vector<Msg>& msgs, const std::string& key,
+                                                 uint32_t maxBudget, uint32_t step) {
+    const nlohmann::json full = tcp_exchange(port, msgs)[key];
+    bool refused = false, whole = false;
+    for (uint32_t budget = 0; budget <= maxBudget; budget += step) {
+        BudgetRun r = budget_exchange(port, msgs, budget);
+        EXPECT_EQ(r.heldAtFree, 0u) << budget;
+        EXPECT_LE(r.budgetSessions, 1u) << budget;
+        if (r.budgetSessions == 0) {
+            EXPECT_EQ(r.record[key], full) << budget;
+        }
+        refused |= r.budgetSessions == 1;
+        whole |= r.budgetSessions == 0;
+    }
+    EXPECT_TRUE(refused) << "no budget up to " << maxBudget << " stopped the parsers";
+    EXPECT_TRUE(whole) << "no budget up to " << maxBudget << " fitted the exchange";
+}
+
 /// Every way of cutting message `index` of `msgs` in two (at each byte), as separate exchanges.
 inline std::vector<std::vector<Msg>> splits_of(const std::vector<Msg>& msgs, size_t index) {
     std::vector<std::vector<Msg>> out;

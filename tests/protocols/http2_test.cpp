@@ -181,20 +181,7 @@ TEST(Http2, ParserBudget) {
 }
 
 TEST(Http2, EveryBudgetGivesBytesBack) {
-    const std::vector<Msg> msgs = conversation();
-    const nlohmann::json full = tcp_exchange(80, msgs)["http"];
-    bool refused = false, whole = false;
-    for (uint32_t budget = 0; budget <= 4000; budget += 100) {
-        BudgetRun r = budget_exchange(80, msgs, budget);
-        EXPECT_EQ(r.heldAtFree, 0u) << budget;
-        if (r.budgetSessions == 0) {
-            EXPECT_EQ(r.record["http"], full) << budget;
-        }
-        refused |= r.budgetSessions == 1;
-        whole |= r.budgetSessions == 0;
-    }
-    EXPECT_TRUE(refused);
-    EXPECT_TRUE(whole);
+    expect_every_budget_gives_bytes_back(80, conversation(), "http", 4000, 100);
 }
 
 TEST(Http2, OneByteAtATime) {

@@ -326,20 +326,7 @@ TEST(SmtpMime, ParserBudget) {
 }
 
 TEST(SmtpMime, EveryBudgetGivesBytesBack) {
-    const std::vector<Msg> msgs = mime_dialogue();
-    const nlohmann::json full = run(msgs)["email"];
-    bool refused = false, whole = false;
-    for (uint32_t budget = 0; budget <= 500; budget += 10) {
-        BudgetRun r = budget_exchange(25, msgs, budget);
-        EXPECT_EQ(r.heldAtFree, 0u) << budget;
-        if (r.budgetSessions == 0) {
-            EXPECT_EQ(r.record["email"], full) << budget;
-        }
-        refused |= r.budgetSessions == 1;
-        whole |= r.budgetSessions == 0;
-    }
-    EXPECT_TRUE(refused);
-    EXPECT_TRUE(whole);
+    expect_every_budget_gives_bytes_back(25, mime_dialogue(), "email", 500, 10);
 }
 
 TEST(Smtp, OneByteAtATime) {

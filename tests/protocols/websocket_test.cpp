@@ -127,20 +127,7 @@ TEST(WebSocket, ParserBudget) {
 }
 
 TEST(WebSocket, EveryBudgetGivesBytesBack) {
-    const std::vector<Msg> msgs = session();
-    const nlohmann::json full = tcp_exchange(80, msgs)["websocket"];
-    bool refused = false, whole = false;
-    for (uint32_t budget = 0; budget <= 400; budget += 10) {
-        BudgetRun r = budget_exchange(80, msgs, budget);
-        EXPECT_EQ(r.heldAtFree, 0u) << budget;
-        if (r.budgetSessions == 0) {
-            EXPECT_EQ(r.record["websocket"], full) << budget;
-        }
-        refused |= r.budgetSessions == 1;
-        whole |= r.budgetSessions == 0;
-    }
-    EXPECT_TRUE(refused);
-    EXPECT_TRUE(whole);
+    expect_every_budget_gives_bytes_back(80, session(), "websocket", 400, 10);
 }
 
 TEST(WebSocket, OneByteAtATime) {

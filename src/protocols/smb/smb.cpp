@@ -51,7 +51,6 @@ uint32_t le32(const uint8_t* p) {
 struct State {
     const Fields* f = nullptr;
     const fields::FieldRegistry* reg = nullptr;
-    bool serverRequest = false;  ///< the SMB1 message being read is a request from the server's side
     struct Direction {
         uint8_t head[kNetbiosHeader];
         size_t headLen = 0;
@@ -149,9 +148,10 @@ void security_blob(State& st, Session& s, std::string_view blob) {
 }
 
 /// One SMB1 command at `off` (its word count byte) of message `m`; returns the AndX command and
-/// sets `next` to its offset, or kNoAndX.
+/// sets `next` to its offset, or kNoAndX. With `blobOnly` (a request sent by the server's side) only a
+/// session setup's security blob is read.
 uint8_t smb1_command(State& st, Session& s, std::string_view m, uint8_t cmd, size_t off, bool reply, bool unicode,
-                     size_t& next) {
+                     bool blobOnly, size_t& next) {
     const auto* u = reinterpret_cast<const uint8_t*>(m.data());
     if (off + 1 > m.size()) return kNoAndX;
     const size_t wct = u[off];
@@ -161,7 +161,7 @@ uint8_t smb1_command(State& st, Session& s, std::string_view m, uint8_t cmd, siz
     const auto w = [&](size_t i) { return le16(u + words + 2 * i); };
     const Fields& f = *st.f;
     const auto c = static_cast<Cmd1>(cmd);
-    if (st.serverRequest && !(c == Cmd1::SessionSetup && !reply && wct == 12)) return kNoAndX;
+    if (blobOnly && !(c == Cmd1::SessionSetup && !reply && wct == 12)) return kNoAndX;
     const bool andx = c == Cmd1::SessionSetup || c == Cmd1::TreeConnect || c == Cmd1::OpenAndX || c == Cmd1::NtCreate;
     uint8_t nextCmd = kNoAndX;
     if (andx && wct >= 2) {
@@ -197,8 +197,8 @@ uint8_t smb1_command(State& st, Session& s, std::string_view m, uint8_t cmd, siz
             add(st, s, f.version, str1(m, at, unicode));
         } else if (wct == 12) {
             security_blob(st, s, m.substr(std::min(at, m.size()), w(7)));
-            if (st.serverRequest) return kNoAndX;  // from the other side only the blob counts
-            at += w(7);                            // the security blob
+            if (blobOnly) return kNoAndX;  // from the other side only the blob counts
+            at += w(7);                    // the security blob
             add(st, s, f.os, str1(m, at, unicode));
             add(st, s, f.version, str1(m, at, unicode));
             add(st, s, f.domain, str1(m, at, unicode));
@@ -259,13 +259,13 @@ void message(State& st, Session& s, int which, std::string_view m) {
     if (!reply && st.client < 0) st.client = which;
     // Only the client's requests count, except for a session setup's security blob, which Arkime
     // reads from any message flagged a request.
-    st.serverRequest = st.client >= 0 && which != st.client && !reply;
+    const bool blobOnly = st.client >= 0 && which != st.client && !reply;  // a request from the server's side
     const bool unicode = le16(u + 10) & kUnicode;
     uint8_t cmd = u[4];
     size_t off = kSmb1Header;
     for (int k = 0; k < kMaxAndX && cmd != kNoAndX; ++k) {
         size_t next = 0;
-        const uint8_t nextCmd = smb1_command(st, s, m, cmd, off, reply, unicode, next);
+        const uint8_t nextCmd = smb1_command(st, s, m, cmd, off, reply, unicode, blobOnly, next);
         if (nextCmd == kNoAndX || next <= off) break;
         cmd = nextCmd;
         off = next;
